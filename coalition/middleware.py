@@ -1,0 +1,33 @@
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+
+def language_for(request) -> str:
+    """The signed-in user's preferred language, else the visitor's cookie, else Spanish.
+
+    The browser's Accept-Language is deliberately ignored: the portal is Spanish first and
+    a visitor chooses another language with the switcher.
+    """
+    supported = {code for code, _name in settings.LANGUAGES}
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.language in supported:
+        return user.language
+    cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "").lower()
+    if cookie in supported:
+        return cookie
+    return settings.LANGUAGE_CODE
+
+
+class UserLanguageMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = language_for(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
+        response = self.get_response(request)
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", language)
+        return response

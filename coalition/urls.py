@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from coalition import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("i18n/language/", views.set_language, name="set_language"),
+    path("panel/", views.dashboard, name="dashboard"),
+    path("panel/staff/", views.staff_dashboard, name="staff_dashboard"),
+    path("panel/staff/audit/", views.audit_log, name="audit_log"),
+    path("panel/staff/summary/", views.coalition_summary, name="coalition_summary"),
+    path("panel/committee/", views.committee_dashboard, name="committee_dashboard"),
+    path("panel/officer/", views.officer_dashboard, name="officer_dashboard"),
+    path(
+        "panel/documents/<int:pk>/download/",
+        views.generated_document_download,
+        name="generated_document_download",
+    ),
+    path("accounts/security-required/", views.mfa_required, name="mfa_required"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]

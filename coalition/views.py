@@ -1,0 +1,155 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from coalition import selectors, services
+from coalition.forms import LanguageForm
+from coalition.models import GeneratedDocument
+from coalition.permissions import (
+    MFA_RETURN_SESSION_KEY,
+    Area,
+    area_required,
+    can_download_generated_document,
+    roles_of,
+    staff_chapters,
+)
+
+AREA_DASHBOARDS = {
+    Area.STAFF: "staff_dashboard",
+    Area.COMMITTEE: "committee_dashboard",
+    Area.OFFICER: "officer_dashboard",
+}
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "coalition/home.html")
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """ "Mi panel": each role lands on its own dashboard, the most privileged first."""
+    areas = roles_of(request.user).areas
+    if areas:
+        return redirect(AREA_DASHBOARDS[areas[0]])
+    return render(request, "coalition/dashboard_personal.html")
+
+
+@area_required(Area.STAFF)
+def staff_dashboard(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "coalition/dashboard_staff.html",
+        {"chapters": list(staff_chapters(request.user))},
+    )
+
+
+@area_required(Area.COMMITTEE)
+def committee_dashboard(request: HttpRequest) -> HttpResponse:
+    from calls.models import CommitteeMember
+
+    seats = CommitteeMember.objects.filter(user=request.user).select_related("call__chapter")
+    return render(request, "coalition/dashboard_committee.html", {"seats": list(seats)})
+
+
+@area_required(Area.OFFICER)
+def officer_dashboard(request: HttpRequest) -> HttpResponse:
+    from municipalities.models import Municipality
+
+    municipalities = Municipality.objects.filter(
+        pk__in=roles_of(request.user).officer_municipality_ids
+    )
+    return render(
+        request, "coalition/dashboard_officer.html", {"municipalities": list(municipalities)}
+    )
+
+
+@area_required(Area.STAFF)
+def audit_log(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.audit_events_visible_to(request.user), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "coalition/audit_log.html", {"page": page})
+
+
+@area_required(Area.STAFF)
+@require_http_methods(["GET", "POST"])
+def coalition_summary(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        services.coalition_summary_request(
+            requested_by=request.user, language=translation.get_language()
+        )
+        messages.success(request, _("The summary is being prepared. It will appear below."))
+        return redirect("coalition_summary")
+    documents = selectors.recent_generated_documents(kind=GeneratedDocument.Kind.COALITION_SUMMARY)
+    template = (
+        "coalition/partials/summary_documents.html"
+        if request.htmx
+        else "coalition/coalition_summary.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "documents": documents,
+            "any_pending": any(d.status == d.Status.PENDING for d in documents),
+        },
+    )
+
+
+@login_required
+def generated_document_download(request: HttpRequest, pk: int) -> FileResponse:
+    document = get_object_or_404(GeneratedDocument, pk=pk)
+    if not can_download_generated_document(request.user, document):
+        raise PermissionDenied
+    if document.status != GeneratedDocument.Status.READY or not document.file:
+        raise Http404
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=f"{document.kind}-{document.pk}.pdf",
+        content_type="application/pdf",
+    )
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Switch the interface language; remembered in a cookie and on the user's account."""
+    form = LanguageForm(request.POST)
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = redirect(next_url)
+    if form.is_valid():
+        language = form.cleaned_data["language"]
+        if request.user.is_authenticated:
+            services.user_set_language(user=request.user, language=language)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=365 * 24 * 60 * 60,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    return response
+
+
+@login_required
+def mfa_required(request: HttpRequest) -> HttpResponse:
+    """Explains why two-factor authentication is needed and links to its set-up."""
+    return render(
+        request,
+        "coalition/mfa_required.html",
+        {"return_to": request.session.get(MFA_RETURN_SESSION_KEY, "")},
+    )

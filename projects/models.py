@@ -1,0 +1,1 @@
+"""Collaborative projects with govtech startups (built by the projects issue)."""
