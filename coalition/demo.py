@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from allauth.account.models import EmailAddress
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from coalition.models import Chapter, ChapterStaff, User
@@ -48,7 +52,9 @@ ACCOUNTS = [
     DemoAccount("equipo.ar@demo.coalicion.test", "Martín Fernández", "staff CIIAR Argentina"),
     DemoAccount("comite@demo.coalicion.test", "Laura Giménez", "committee member"),
     DemoAccount("municipio@demo.coalicion.test", "Diego Soto", "municipal officer (Maipú)"),
-    DemoAccount("visitante@demo.coalicion.test", "Ana Pérez", "signed-in visitor"),
+    DemoAccount(
+        "visitante@demo.coalicion.test", "Ana Pérez", "signed-in user (asks to represent Temuco)"
+    ),
 ]
 
 
@@ -69,6 +75,69 @@ def read_cities() -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+PROGRAMMES = {
+    "vanguardia-2025": {
+        "name": "Municipios a la vanguardIA",
+        "description": "Programa piloto 2025 de comunas chilenas que incorporan inteligencia "
+        "artificial en sus servicios.",
+    },
+}
+# Programme tags of the CSV that stand for founding membership of a chapter.
+FOUNDING_TAGS = {
+    "ciar-cl-2026": ("CL", date(2026, 1, 15)),
+    "ciiar-ar-founding": ("AR", date(2024, 11, 28)),
+}
+CENSUS_YEAR = re.compile(r"Censo (\d{4})")
+
+
+def seed_municipalities(chapters: dict[str, Chapter]) -> None:
+    """The 29 real municipalities of the source documents, created once (officers' later
+    edits are kept on re-runs)."""
+    from municipalities.models import Membership, Municipality, Programme
+
+    programmes = {
+        slug: Programme.objects.update_or_create(slug=slug, defaults=data)[0]
+        for slug, data in PROGRAMMES.items()
+    }
+    now = timezone.now()
+    for index, row in enumerate(read_cities()):
+        tags = [tag for tag in row["programmes"].split(";") if tag]
+        year = CENSUS_YEAR.search(row["population_source"])
+        municipality, created = Municipality.objects.get_or_create(
+            slug=slugify(row["name"]),
+            defaults={
+                "name": row["name"],
+                "chapter": chapters[row["country"]],
+                "country": row["country"],
+                "region": row["region"],
+                "province": row["province"],
+                "population": int(row["population"]) if row["population"] else None,
+                "population_source": row["population_source"],
+                "population_year": int(year.group(1)) if year else None,
+                "latitude": Decimal(row["latitude"]) if row["latitude"] else None,
+                "longitude": Decimal(row["longitude"]) if row["longitude"] else None,
+                "official_website": row["official_website"],
+                # A few profiles are left over a year old so the "may be out of date"
+                # notice and the staff's stale list have something to show.
+                "profile_updated_at": now - timedelta(days=400 if index % 7 == 3 else index),
+            },
+        )
+        if created:
+            municipality.programmes.set([programmes[tag] for tag in tags if tag in programmes])
+        for tag in tags:
+            if tag in FOUNDING_TAGS:
+                country, joined_on = FOUNDING_TAGS[tag]
+                Membership.objects.get_or_create(
+                    municipality=municipality,
+                    chapter=chapters[country],
+                    defaults={
+                        "status": Membership.Status.MEMBER,
+                        "founding_member": True,
+                        "joined_on": joined_on,
+                    },
+                )
+
+
 @transaction.atomic
 def seed_demo() -> list[DemoAccount]:
     from calls.models import Call, CommitteeMember
@@ -78,14 +147,9 @@ def seed_demo() -> list[DemoAccount]:
     for data in CHAPTERS:
         chapter, _ = Chapter.objects.update_or_create(slug=data["slug"], defaults=data)
         chapters[data["country"]] = chapter
+    seed_municipalities(chapters)
 
-    for row in read_cities():
-        Municipality.objects.update_or_create(
-            slug=slugify(f"{row['name']}-{row['country']}"),
-            defaults={"name": row["name"], "country": row["country"], "region": row["region"]},
-        )
-
-    _admin, staff_cl, staff_ar, committee, officer, _visitor = (
+    _admin, staff_cl, staff_ar, committee, officer, visitor = (
         ensure_user(account, **({"is_staff": True, "is_superuser": True} if i == 0 else {}))
         for i, account in enumerate(ACCOUNTS)
     )
@@ -100,8 +164,15 @@ def seed_demo() -> list[DemoAccount]:
         },
     )
     CommitteeMember.objects.get_or_create(call=call, user=committee)
-    maipu = Municipality.objects.get(slug="maipu-cl")
     Officer.objects.update_or_create(
-        user=officer, municipality=maipu, defaults={"status": Officer.Status.APPROVED}
+        user=officer,
+        municipality=Municipality.objects.get(slug="maipu"),
+        defaults={"status": Officer.Status.APPROVED, "position": "Jefe de Innovación"},
+    )
+    # A pending request, so the staff of CIAR Chile have something to decide.
+    Officer.objects.get_or_create(
+        user=visitor,
+        municipality=Municipality.objects.get(slug="temuco"),
+        defaults={"position": "Encargada de Transformación Digital"},
     )
     return ACCOUNTS

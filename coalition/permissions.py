@@ -87,9 +87,11 @@ def has_area(user, area: Area) -> bool:
     return area in roles_of(user).areas
 
 
-def is_chapter_staff(user, chapter: Chapter) -> bool:
+def is_chapter_staff(user, chapter: Chapter | int) -> bool:
+    """Whether the user runs `chapter` (a Chapter or its id, to spare a query)."""
     roles = roles_of(user)
-    return roles.is_superuser or chapter.pk in roles.staff_chapter_ids
+    chapter_id = chapter.pk if isinstance(chapter, Chapter) else chapter
+    return roles.is_superuser or chapter_id in roles.staff_chapter_ids
 
 
 def staff_chapters(user):
@@ -140,3 +142,25 @@ def area_required(area: Area) -> Callable:
         return wrapper
 
     return decorator
+
+
+# --- Member cities ----------------------------------------------------------------------
+
+
+def is_officer_of(user, municipality) -> bool:
+    return municipality.pk in roles_of(user).officer_municipality_ids
+
+
+def can_edit_municipality(user, municipality) -> bool:
+    """The city's approved officers and the staff of its chapter."""
+    return is_officer_of(user, municipality) or (
+        user.is_authenticated and is_chapter_staff(user, municipality.chapter_id)
+    )
+
+
+def can_view_profile_history(user, municipality) -> bool:
+    return can_edit_municipality(user, municipality)
+
+
+def can_decide_officer(user, officer) -> bool:
+    return user.is_authenticated and is_chapter_staff(user, officer.municipality.chapter_id)

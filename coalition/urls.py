@@ -5,6 +5,7 @@ from coalition import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz/", views.healthz, name="healthz"),
     path("i18n/language/", views.set_language, name="set_language"),
     path("panel/", views.dashboard, name="dashboard"),
     path("panel/staff/", views.staff_dashboard, name="staff_dashboard"),
@@ -17,6 +18,7 @@ urlpatterns = [
         views.generated_document_download,
         name="generated_document_download",
     ),
+    path("", include("municipalities.urls")),
     path("accounts/security-required/", views.mfa_required, name="mfa_required"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -31,6 +31,11 @@ AREA_DASHBOARDS = {
 }
 
 
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness check for load balancers, and the trivial baseline view of the benchmarks."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "coalition/home.html")
 
@@ -41,15 +46,28 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     areas = roles_of(request.user).areas
     if areas:
         return redirect(AREA_DASHBOARDS[areas[0]])
-    return render(request, "coalition/dashboard_personal.html")
+    from municipalities.selectors import officer_links
+
+    return render(
+        request,
+        "coalition/dashboard_personal.html",
+        {"links": list(officer_links(request.user))},
+    )
 
 
 @area_required(Area.STAFF)
 def staff_dashboard(request: HttpRequest) -> HttpResponse:
+    from municipalities.selectors import pending_officer_requests, stale_municipalities
+
     return render(
         request,
         "coalition/dashboard_staff.html",
-        {"chapters": list(staff_chapters(request.user))},
+        {
+            "chapters": list(staff_chapters(request.user)),
+            "pending_officer_count": pending_officer_requests(request.user).count(),
+            "stale": list(stale_municipalities(request.user)[:10]),
+            "stale_count": stale_municipalities(request.user).count(),
+        },
     )
 
 
@@ -67,7 +85,7 @@ def officer_dashboard(request: HttpRequest) -> HttpResponse:
 
     municipalities = Municipality.objects.filter(
         pk__in=roles_of(request.user).officer_municipality_ids
-    )
+    ).order_by("name")
     return render(
         request, "coalition/dashboard_officer.html", {"municipalities": list(municipalities)}
     )

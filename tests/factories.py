@@ -54,6 +54,7 @@ class MunicipalityFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Comuna {n}")
     slug = factory.Sequence(lambda n: f"comuna-{n}")
+    chapter = factory.SubFactory(ChapterFactory)
     country = "CL"
     region = "Región Metropolitana de Santiago"
 

@@ -1,0 +1,223 @@
+"""Validation only: the forms of the member-city pages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from coalition.models import Chapter
+from municipalities.models import Country, Membership, Municipality, Programme
+from municipalities.selectors import POPULATION_BANDS, SORTS, DirectoryFilters
+
+LOGO_MAX_BYTES = 1024 * 1024
+LOGO_FORMATS = {"PNG", "JPEG", "WEBP"}
+
+
+class DirectoryFilterForm(forms.Form):
+    """The directory's query string. Unknown values are ignored rather than failing the page."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    country = forms.ChoiceField(label=_("Country"), required=False)
+    region = forms.CharField(label=_("Region or province"), required=False, max_length=120)
+    chapter = forms.ChoiceField(label=_("Chapter"), required=False)
+    status = forms.ChoiceField(label=_("Membership status"), required=False)
+    programme = forms.ChoiceField(label=_("Programme"), required=False)
+    population = forms.ChoiceField(label=_("Population"), required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False)
+    stale = forms.BooleanField(label=_("Only profiles over a year old"), required=False)
+
+    def __init__(self, data, *, chapters, programmes, regions, **kwargs):
+        super().__init__(data, **kwargs)
+        anything = [("", _("Any"))]
+        self.fields["country"].choices = anything + list(Country.choices)
+        self.fields["chapter"].choices = anything + [(c.slug, c.name) for c in chapters]
+        self.fields["status"].choices = anything + list(Membership.Status.choices)
+        self.fields["programme"].choices = anything + [(p.slug, p.name) for p in programmes]
+        self.fields["population"].choices = anything + [
+            (key, label) for key, label, _low, _high in POPULATION_BANDS
+        ]
+        self.fields["sort"].choices = [(key, label) for key, (label, _o) in SORTS.items()]
+        self.regions = regions
+
+    def filters(self) -> DirectoryFilters:
+        if not self.is_bound:
+            return DirectoryFilters()
+        # is_valid() fills cleaned_data with the valid fields only, so the valid parts of a
+        # hand-edited URL still apply.
+        self.is_valid()
+        data = self.cleaned_data
+        return DirectoryFilters(
+            q=data.get("q", "").strip(),
+            country=data.get("country", ""),
+            region=data.get("region", ""),
+            chapter=data.get("chapter", ""),
+            status=data.get("status", ""),
+            programme=data.get("programme", ""),
+            population=data.get("population", ""),
+            stale=bool(data.get("stale")),
+            sort=data.get("sort") or "name",
+        )
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = Municipality
+        fields = [
+            "description",
+            "official_website",
+            "logo",
+            "region",
+            "province",
+            "population",
+            "population_source",
+            "population_year",
+            "latitude",
+            "longitude",
+            "mayor",
+            "mayor_term_start",
+            "mayor_term_end",
+            "innovation_unit_name",
+            "innovation_unit_head",
+            "innovation_team_size",
+            "innovation_contact_email",
+            "has_digital_plan",
+            "digital_plan_year",
+            "digital_plan_url",
+            "has_innovation_area",
+            "fibre_connectivity",
+            "online_procedures",
+            "ai_initiatives",
+            "programmes",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "ai_initiatives": forms.Textarea(attrs={"rows": 5}),
+            "programmes": forms.CheckboxSelectMultiple,
+            "has_digital_plan": forms.NullBooleanSelect,
+            "has_innovation_area": forms.NullBooleanSelect,
+            "logo": forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+        }
+        help_texts = {
+            "latitude": _("Decimal degrees, between -90 and 90 (south is negative)."),
+            "longitude": _("Decimal degrees, between -180 and 180 (west is negative)."),
+            "logo": _("PNG, JPEG or WebP, at most 1 MB."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programmes"].queryset = Programme.objects.order_by("name")
+        self.fields["population"].min_value = 1
+        self.fields["population"].widget.attrs["min"] = 1
+
+    # Sections of the edit page, in order; each lists the fields it shows.
+    SECTIONS = [
+        (
+            _("Identity"),
+            ["description", "official_website", "logo", "region", "province", "programmes"],
+        ),
+        (
+            _("Population and location"),
+            ["population", "population_source", "population_year", "latitude", "longitude"],
+        ),
+        (_("Leadership"), ["mayor", "mayor_term_start", "mayor_term_end"]),
+        (
+            _("Innovation unit"),
+            [
+                "innovation_unit_name",
+                "innovation_unit_head",
+                "innovation_team_size",
+                "innovation_contact_email",
+            ],
+        ),
+        (
+            _("Digital maturity"),
+            [
+                "has_digital_plan",
+                "digital_plan_year",
+                "digital_plan_url",
+                "has_innovation_area",
+                "fibre_connectivity",
+                "online_procedures",
+                "ai_initiatives",
+            ],
+        ),
+    ]
+
+    def sections(self):
+        return [(title, [self[name] for name in names]) for title, names in self.SECTIONS]
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        upload = self.files.get(self.add_prefix("logo"))
+        if not upload:
+            return logo
+        if upload.size > LOGO_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The logo is %(size)s KB; the limit is 1 MB."),
+                params={"size": upload.size // 1024},
+            )
+        image = getattr(logo, "image", None)
+        if image is None or image.format not in LOGO_FORMATS:
+            raise forms.ValidationError(_("The logo must be a PNG, JPEG or WebP image."))
+        return logo
+
+    def clean(self):
+        cleaned = super().clean()
+        latitude, longitude = cleaned.get("latitude"), cleaned.get("longitude")
+        if (latitude is None) != (longitude is None) and not (
+            self.has_error("latitude") or self.has_error("longitude")
+        ):
+            missing = "longitude" if longitude is None else "latitude"
+            self.add_error(missing, _("Give both coordinates, or neither."))
+        start, end = cleaned.get("mayor_term_start"), cleaned.get("mayor_term_end")
+        if start and end and end < start:
+            self.add_error("mayor_term_end", _("The term cannot end before it starts."))
+        return cleaned
+
+    def changed_values(self) -> dict:
+        """The cleaned values to hand to the service: a new logo, or None to keep it."""
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        upload = self.files.get(self.add_prefix("logo"))
+        if not upload and data.get("logo") is not False:
+            data["logo"] = None
+        return data
+
+
+class OfficerRequestForm(forms.Form):
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"),
+        queryset=Municipality.objects.filter(is_listed=True).order_by("country", "name"),
+        empty_label=_("Choose your municipality"),
+    )
+    position = forms.CharField(label=_("Your position"), max_length=160)
+    message = forms.CharField(
+        label=_("Message to the staff (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class MunicipalityProposalForm(forms.Form):
+    name = forms.CharField(label=_("Name of the municipality"), max_length=160)
+    chapter = forms.ModelChoiceField(
+        label=_("Coalition"), queryset=Chapter.objects.order_by("name"), empty_label=None
+    )
+    region = forms.CharField(label=_("Region or province"), max_length=120)
+    official_website = forms.URLField(label=_("Official website"), required=False)
+    position = forms.CharField(label=_("Your position"), max_length=160)
+    message = forms.CharField(
+        label=_("Message to the staff (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class RefusalForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the refusal"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The person who asked will read it."),
+    )

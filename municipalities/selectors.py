@@ -1,0 +1,222 @@
+"""Reads for member cities, each page at a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from coalition.models import User
+from coalition.permissions import (
+    can_decide_officer,
+    can_edit_municipality,
+    roles_of,
+)
+from municipalities.models import (
+    STALE_AFTER,
+    Membership,
+    Municipality,
+    Officer,
+    ProfileRevision,
+    fold,
+)
+
+# (key, label, lowest, highest) — highest excluded; None means open-ended.
+POPULATION_BANDS = [
+    ("small", _("Under 50,000"), None, 50_000),
+    ("medium", _("50,000 to 199,999"), 50_000, 200_000),
+    ("large", _("200,000 to 499,999"), 200_000, 500_000),
+    ("xlarge", _("500,000 or more"), 500_000, None),
+    ("unknown", _("Unknown"), None, None),
+]
+
+SORTS = {
+    "name": (_("Name"), ["name"]),
+    "-population": (_("Largest population"), [F("population").desc(nulls_last=True), "name"]),
+    "population": (_("Smallest population"), [F("population").asc(nulls_last=True), "name"]),
+    "region": (_("Region"), ["country", "region", "name"]),
+    "-updated": (_("Recently updated"), ["-profile_updated_at", "name"]),
+}
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    q: str = ""
+    country: str = ""
+    region: str = ""
+    chapter: str = ""  # chapter slug
+    status: str = ""  # Membership.Status value
+    programme: str = ""  # programme slug
+    population: str = ""  # POPULATION_BANDS key
+    stale: bool = False
+    sort: str = "name"
+
+
+def directory_queryset(filters: DirectoryFilters) -> QuerySet[Municipality]:
+    """Listed municipalities matching `filters`, with what a directory row shows prefetched."""
+    municipalities = Municipality.objects.filter(is_listed=True)
+    if filters.q:
+        for word in fold(filters.q).split():
+            municipalities = municipalities.filter(search_text__contains=word)
+    if filters.country:
+        municipalities = municipalities.filter(country=filters.country)
+    if filters.region:
+        municipalities = municipalities.filter(region=filters.region)
+    if filters.chapter or filters.status:
+        memberships = Membership.objects.filter(municipality=OuterRef("pk"))
+        if filters.chapter:
+            memberships = memberships.filter(chapter__slug=filters.chapter)
+        if filters.status:
+            memberships = memberships.filter(status=filters.status)
+        municipalities = municipalities.filter(Exists(memberships))
+    if filters.programme:
+        municipalities = municipalities.filter(
+            Exists(
+                Municipality.programmes.through.objects.filter(
+                    municipality=OuterRef("pk"), programme__slug=filters.programme
+                )
+            )
+        )
+    if filters.population:
+        municipalities = municipalities.filter(population_band_condition(filters.population))
+    if filters.stale:
+        municipalities = municipalities.filter(profile_updated_at__lt=timezone.now() - STALE_AFTER)
+    ordering = SORTS.get(filters.sort, SORTS["name"])[1]
+    return (
+        municipalities.select_related("chapter")
+        .prefetch_related(
+            "programmes",
+            Prefetch("memberships", queryset=Membership.objects.select_related("chapter")),
+        )
+        .order_by(*ordering)
+    )
+
+
+def population_band_condition(key: str) -> Q:
+    for band_key, _label, low, high in POPULATION_BANDS:
+        if band_key == key:
+            if key == "unknown":
+                return Q(population__isnull=True)
+            condition = Q(population__isnull=False)
+            if low is not None:
+                condition &= Q(population__gte=low)
+            if high is not None:
+                condition &= Q(population__lt=high)
+            return condition
+    return Q()
+
+
+def listed_regions() -> list[tuple[str, str]]:
+    """(country, region) pairs that have a listed municipality, for the region filter."""
+    return list(
+        Municipality.objects.filter(is_listed=True)
+        .exclude(region="")
+        .values_list("country", "region")
+        .distinct()
+        .order_by("country", "region")
+    )
+
+
+def profile_for_public(slug: str) -> Municipality:
+    """A listed municipality with everything its profile page shows, or 404."""
+    try:
+        return (
+            Municipality.objects.filter(is_listed=True)
+            .select_related("chapter")
+            .prefetch_related(
+                "programmes",
+                Prefetch(
+                    "memberships",
+                    queryset=Membership.objects.select_related("chapter", "cohort"),
+                ),
+            )
+            .get(slug=slug)
+        )
+    except Municipality.DoesNotExist:
+        raise Http404 from None
+
+
+def access_municipality_for_edit(user: User, slug: str) -> Municipality:
+    """Fetch a municipality its editor may change, or refuse: 404 if unknown, 403 if not
+    theirs. Unlisted (proposed) municipalities are reachable by their chapter's staff."""
+    municipality = (
+        (Municipality.objects.select_related("chapter").prefetch_related("programmes"))
+        .filter(slug=slug)
+        .first()
+    )
+    if municipality is None:
+        raise Http404
+    if not can_edit_municipality(user, municipality):
+        raise PermissionDenied
+    return municipality
+
+
+def access_officer_for_decision(user: User, officer_id: int) -> Officer:
+    officer = (
+        Officer.objects.select_related("municipality__chapter", "user")
+        .filter(pk=officer_id)
+        .first()
+    )
+    if officer is None:
+        raise Http404
+    if not can_decide_officer(user, officer):
+        raise PermissionDenied
+    return officer
+
+
+def access_own_officer_link(user: User, slug: str) -> Officer:
+    officer = (
+        Officer.objects.select_related("municipality")
+        .filter(user=user, municipality__slug=slug, status=Officer.Status.APPROVED)
+        .first()
+    )
+    if officer is None:
+        raise Http404
+    return officer
+
+
+def profile_revisions(municipality: Municipality) -> QuerySet[ProfileRevision]:
+    return municipality.revisions.select_related("author")
+
+
+def current_officers(municipality: Municipality) -> list[Officer]:
+    return list(municipality.officers.filter(status=Officer.Status.APPROVED).select_related("user"))
+
+
+def pending_officer_requests(user: User) -> QuerySet[Officer]:
+    """Requests waiting for a decision in the chapters `user` runs."""
+    requests = Officer.objects.filter(status=Officer.Status.PENDING).select_related(
+        "user", "municipality__chapter"
+    )
+    roles = roles_of(user)
+    if not roles.is_superuser:
+        requests = requests.filter(municipality__chapter_id__in=roles.staff_chapter_ids)
+    return requests.order_by("requested_at")
+
+
+def stale_municipalities(user: User) -> QuerySet[Municipality]:
+    """Listed members of the user's chapters whose profile is over a year old."""
+    municipalities = Municipality.objects.filter(
+        is_listed=True, profile_updated_at__lt=timezone.now() - STALE_AFTER
+    )
+    roles = roles_of(user)
+    if not roles.is_superuser:
+        municipalities = municipalities.filter(chapter_id__in=roles.staff_chapter_ids)
+    return municipalities.order_by("profile_updated_at")
+
+
+def officer_links(user: User) -> QuerySet[Officer]:
+    """All of a user's requests and links, for their dashboard."""
+    return (
+        Officer.objects.filter(user=user)
+        .select_related("municipality")
+        .order_by("municipality__name")
+    )
+
+
+def chapter_staff_users(chapter_id: int) -> list[User]:
+    return list(User.objects.filter(chapter_roles__chapter_id=chapter_id, is_active=True))

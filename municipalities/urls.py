@@ -1,0 +1,18 @@
+from django.urls import path
+
+from municipalities import api, views
+
+urlpatterns = [
+    path("members/", views.directory, name="directory"),
+    path("members/map/", api.member_map, name="member_map"),
+    path("members/map/data.json", api.map_data, name="member_map_data"),
+    path("open-data/", api.open_data, name="open_data"),
+    path("members/represent/", views.represent, name="represent"),
+    path("members/<slug:slug>/", views.profile, name="municipality_profile"),
+    path("members/<slug:slug>/logo/", views.logo, name="municipality_logo"),
+    path("members/<slug:slug>/edit/", views.edit_profile, name="municipality_edit"),
+    path("members/<slug:slug>/history/", views.profile_history, name="municipality_history"),
+    path("members/<slug:slug>/leave/", views.leave, name="municipality_leave"),
+    path("panel/staff/officers/", views.officer_requests, name="officer_requests"),
+    path("panel/staff/officers/<int:pk>/", views.officer_decide, name="officer_decide"),
+]

@@ -1,0 +1,227 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from coalition.models import Chapter
+from coalition.permissions import Area, area_required, can_view_profile_history
+from municipalities import selectors, services
+from municipalities.forms import (
+    DirectoryFilterForm,
+    MunicipalityProposalForm,
+    OfficerRequestForm,
+    ProfileForm,
+    RefusalForm,
+)
+from municipalities.models import Municipality, Programme
+
+DIRECTORY_PAGE_SIZE = 24
+
+
+def directory_form(request: HttpRequest) -> DirectoryFilterForm:
+    return DirectoryFilterForm(
+        request.GET or None,
+        chapters=list(Chapter.objects.order_by("name")),
+        programmes=list(Programme.objects.order_by("name")),
+        regions=selectors.listed_regions(),
+    )
+
+
+def directory(request: HttpRequest) -> HttpResponse:
+    """The public directory. htmx requests get only the results, to swap in place."""
+    form = directory_form(request)
+    filters = form.filters()
+    page = Paginator(selectors.directory_queryset(filters), DIRECTORY_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    if request.htmx and request.htmx.target == "directory-results":
+        return render(request, "municipalities/partials/directory_results.html", context)
+    return render(request, "municipalities/directory.html", context)
+
+
+def profile(request: HttpRequest, slug: str) -> HttpResponse:
+    municipality = selectors.profile_for_public(slug)
+    return render(
+        request,
+        "municipalities/profile.html",
+        {
+            "municipality": municipality,
+            "can_edit": can_view_profile_history(request.user, municipality),
+        },
+    )
+
+
+def logo(request: HttpRequest, slug: str) -> FileResponse:
+    """Logos are public profile data, served from private storage by this view."""
+    municipality = get_object_or_404(Municipality, slug=slug, is_listed=True)
+    if not municipality.logo:
+        raise Http404
+    response = FileResponse(municipality.logo.open("rb"))
+    response["Cache-Control"] = "public, max-age=3600"
+    response["Content-Disposition"] = "inline"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_profile(request: HttpRequest, slug: str) -> HttpResponse:
+    municipality = selectors.access_municipality_for_edit(request.user, slug)
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=municipality)
+    if request.method == "POST" and form.is_valid():
+        try:
+            revision = services.municipality_update_profile(
+                municipality=municipality, actor=request.user, data=form.changed_values()
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if revision is None:
+                messages.info(request, _("Nothing changed."))
+            else:
+                messages.success(request, _("The profile has been updated."))
+            if municipality.is_listed:
+                return redirect("municipality_profile", slug=municipality.slug)
+            return redirect("municipality_edit", slug=municipality.slug)
+    if request.method == "POST":
+        messages.error(request, _("Please correct the errors below; nothing has been saved."))
+    return render(
+        request,
+        "municipalities/edit.html",
+        {"municipality": municipality, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def profile_history(request: HttpRequest, slug: str) -> HttpResponse:
+    municipality = selectors.access_municipality_for_edit(request.user, slug)
+    page = Paginator(selectors.profile_revisions(municipality), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "municipalities/history.html", {"municipality": municipality, "page": page}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def represent(request: HttpRequest) -> HttpResponse:
+    """Ask to represent a listed municipality, or propose one that is not listed."""
+    is_proposal = request.POST.get("form") == "propose"
+    request_form = OfficerRequestForm(
+        request.POST if request.method == "POST" and not is_proposal else None,
+        initial={"municipality": request.GET.get("municipality")},
+    )
+    proposal_form = MunicipalityProposalForm(
+        request.POST if request.method == "POST" and is_proposal else None, prefix="new"
+    )
+    form = proposal_form if is_proposal else request_form
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if is_proposal:
+                officer = services.municipality_propose(
+                    user=request.user,
+                    name=data["name"],
+                    chapter=data["chapter"],
+                    region=data["region"],
+                    official_website=data["official_website"],
+                    position=data["position"],
+                    message=data["message"],
+                )
+            else:
+                officer = services.officer_request(
+                    user=request.user,
+                    municipality=data["municipality"],
+                    position=data["position"],
+                    message=data["message"],
+                )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Your request to represent %(name)s has been sent to the coalition staff.")
+                % {"name": officer.municipality.name},
+            )
+            return redirect("dashboard")
+    return render(
+        request,
+        "municipalities/represent.html",
+        {
+            "request_form": request_form,
+            "proposal_form": proposal_form,
+            "links": list(selectors.officer_links(request.user)),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def leave(request: HttpRequest, slug: str) -> HttpResponse:
+    officer = selectors.access_own_officer_link(request.user, slug)
+    services.officer_leave(officer=officer, actor=request.user)
+    messages.success(
+        request,
+        _("You no longer represent %(name)s.") % {"name": officer.municipality.name},
+    )
+    return redirect("dashboard")
+
+
+@area_required(Area.STAFF)
+def officer_requests(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "municipalities/officer_requests.html",
+        {
+            "requests": list(selectors.pending_officer_requests(request.user)),
+            "refusal_form": RefusalForm(),
+        },
+    )
+
+
+@area_required(Area.STAFF)
+@require_POST
+def officer_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    officer = selectors.access_officer_for_decision(request.user, pk)
+    decision = request.POST.get("decision")
+    try:
+        if decision == "approve":
+            services.officer_approve(officer=officer, actor=request.user)
+            messages.success(
+                request,
+                _("%(person)s now represents %(name)s.")
+                % {"person": officer.user, "name": officer.municipality.name},
+            )
+        elif decision == "refuse":
+            form = RefusalForm(request.POST)
+            if not form.is_valid():
+                return render(
+                    request,
+                    "municipalities/officer_requests.html",
+                    {
+                        "requests": list(selectors.pending_officer_requests(request.user)),
+                        "refusal_form": form,
+                        "refusing": officer.pk,
+                    },
+                    status=400,
+                )
+            services.officer_refuse(
+                officer=officer, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("The request has been refused."))
+        else:
+            raise Http404
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("officer_requests")
