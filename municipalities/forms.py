@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from coalition.models import Chapter
@@ -59,9 +60,17 @@ class DirectoryFilterForm(forms.Form):
         )
 
 
+def https_url_fields(model_field, **kwargs):
+    """Form fields for a model, with web addresses typed without a scheme taken as https."""
+    if isinstance(model_field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return model_field.formfield(**kwargs)
+
+
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = Municipality
+        formfield_callback = https_url_fields
         fields = [
             "description",
             "official_website",
@@ -204,7 +213,9 @@ class MunicipalityProposalForm(forms.Form):
         label=_("Coalition"), queryset=Chapter.objects.order_by("name"), empty_label=None
     )
     region = forms.CharField(label=_("Region or province"), max_length=120)
-    official_website = forms.URLField(label=_("Official website"), required=False)
+    official_website = forms.URLField(
+        label=_("Official website"), required=False, assume_scheme="https"
+    )
     position = forms.CharField(label=_("Your position"), max_length=160)
     message = forms.CharField(
         label=_("Message to the staff (optional)"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -26,6 +27,8 @@ def display_value(value: Any) -> str:
         return value.name or ""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
     return str(value)
 
 

@@ -47,6 +47,8 @@ def _isolated_settings(settings, tmp_path):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.REQUIRE_MFA_FOR_PRIVILEGED = True
+    # Hashing passwords properly is slow by design; tests need it fast.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
