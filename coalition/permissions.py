@@ -148,7 +148,9 @@ def area_required(area: Area) -> Callable:
 
 
 def is_officer_of(user, municipality) -> bool:
-    return municipality.pk in roles_of(user).officer_municipality_ids
+    """Whether the user is an approved officer of `municipality` (a Municipality or its id)."""
+    municipality_id = getattr(municipality, "pk", municipality)
+    return municipality_id in roles_of(user).officer_municipality_ids
 
 
 def can_edit_municipality(user, municipality) -> bool:
@@ -164,3 +166,26 @@ def can_view_profile_history(user, municipality) -> bool:
 
 def can_decide_officer(user, officer) -> bool:
     return user.is_authenticated and is_chapter_staff(user, officer.municipality.chapter_id)
+
+
+# --- Calls and applications -------------------------------------------------------------
+
+
+def can_manage_call(user, call) -> bool:
+    """Chapter staff create, edit, publish calls and screen their applications."""
+    return user.is_authenticated and is_chapter_staff(user, call.chapter_id)
+
+
+def can_apply(user, municipality) -> bool:
+    return is_officer_of(user, municipality)
+
+
+def can_view_application(user, application) -> bool:
+    return is_officer_of(user, application.municipality_id) or (
+        user.is_authenticated and is_chapter_staff(user, application.call.chapter_id)
+    )
+
+
+def can_edit_application(user, application) -> bool:
+    """Only the city's officers write an application, and only while it is open to edits."""
+    return is_officer_of(user, application.municipality_id) and application.is_editable

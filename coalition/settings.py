@@ -203,6 +203,8 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Hourly: each reminder is sent once whatever the number of ticks (see ReminderSent).
+    "deadline-reminders": {"task": "calls.tasks.send_deadline_reminders", "schedule": 60 * 60},
     "purge-expired-generated-documents": {
         "task": "coalition.tasks.purge_old_documents",
         "schedule": 6 * 60 * 60,

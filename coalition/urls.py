@@ -19,6 +19,7 @@ urlpatterns = [
         name="generated_document_download",
     ),
     path("", include("municipalities.urls")),
+    path("", include("calls.urls")),
     path("accounts/security-required/", views.mfa_required, name="mfa_required"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -86,8 +86,16 @@ def officer_dashboard(request: HttpRequest) -> HttpResponse:
     municipalities = Municipality.objects.filter(
         pk__in=roles_of(request.user).officer_municipality_ids
     ).order_by("name")
+    from calls.selectors import calls_by_phase, officer_applications
+
     return render(
-        request, "coalition/dashboard_officer.html", {"municipalities": list(municipalities)}
+        request,
+        "coalition/dashboard_officer.html",
+        {
+            "municipalities": list(municipalities),
+            "applications": officer_applications(request.user),
+            "open_calls": calls_by_phase()["open"],
+        },
     )
 
 

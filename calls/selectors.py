@@ -1,0 +1,222 @@
+"""Reads for calls and applications, each page at a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from calls.models import Application, Call, Document, Question
+from coalition.models import User
+from coalition.permissions import (
+    can_manage_call,
+    can_view_application,
+    is_officer_of,
+    roles_of,
+)
+from municipalities.models import Officer
+
+
+@dataclass(frozen=True)
+class MissingItem:
+    label: str
+    anchor: str  # id of the element on the application page where it is fixed
+
+
+REQUIRED_FIELDS = [
+    ("contact_name", "contact_name"),
+    ("contact_role", "contact_role"),
+    ("contact_email", "contact_email"),
+    ("innovation_unit", "innovation_unit"),
+    ("digital_plan", "digital_plan"),
+    ("initiatives", "initiatives"),
+    ("motivation", "motivation"),
+]
+
+
+def with_structure(calls: QuerySet[Call]) -> QuerySet[Call]:
+    return calls.select_related("chapter").prefetch_related(
+        "requirements", "questions", "criteria__levels"
+    )
+
+
+def public_calls() -> QuerySet[Call]:
+    return Call.objects.filter(status=Call.Status.PUBLISHED).select_related("chapter")
+
+
+def calls_by_phase(now=None) -> dict[str, list[Call]]:
+    """Published calls grouped as open, upcoming and past."""
+    now = now or timezone.now()
+    groups: dict[str, list[Call]] = {"open": [], "upcoming": [], "past": []}
+    for call in public_calls().order_by("closes_at"):
+        phase = call.phase(now)
+        if phase == Call.Phase.OPEN:
+            groups["open"].append(call)
+        elif phase == Call.Phase.UPCOMING:
+            groups["upcoming"].append(call)
+        else:
+            groups["past"].append(call)
+    groups["past"].reverse()
+    return groups
+
+
+def call_for_public(slug: str) -> Call:
+    call = with_structure(public_calls()).filter(slug=slug).first()
+    if call is None:
+        raise Http404
+    return call
+
+
+def access_call_for_staff(user: User, slug: str) -> Call:
+    call = with_structure(Call.objects.all()).filter(slug=slug).first()
+    if call is None:
+        raise Http404
+    if not can_manage_call(user, call):
+        raise PermissionDenied
+    return call
+
+
+def staff_calls(user: User) -> QuerySet[Call]:
+    calls = Call.objects.select_related("chapter").annotate(
+        application_count=Count("applications", distinct=True),
+        submitted_count=Count(
+            "applications", filter=Q(applications__submitted_at__isnull=False), distinct=True
+        ),
+    )
+    roles = roles_of(user)
+    if not roles.is_superuser:
+        calls = calls.filter(chapter_id__in=roles.staff_chapter_ids)
+    return calls.order_by("-opens_at", "-id")
+
+
+def application_queryset() -> QuerySet[Application]:
+    return Application.objects.select_related("call__chapter", "municipality").prefetch_related(
+        Prefetch("documents", queryset=Document.objects.order_by("kind", "uploaded_at")),
+        "call__requirements",
+        Prefetch("call__questions", queryset=Question.objects.order_by("position", "id")),
+    )
+
+
+def access_application(user: User, pk: int) -> Application:
+    """An application its reader may see (the city's officers, the chapter's staff).
+
+    Someone else's application is a 404, so ids reveal nothing.
+    """
+    application = application_queryset().filter(pk=pk).first()
+    if application is None or not can_view_application(user, application):
+        raise Http404
+    return application
+
+
+def application_for_officer(user: User, call: Call) -> Application | None:
+    """The application of (one of) the user's municipalities to `call`, if started."""
+    ids = roles_of(user).officer_municipality_ids
+    return (
+        Application.objects.filter(call=call, municipality_id__in=ids)
+        .select_related("municipality")
+        .first()
+    )
+
+
+def officer_municipalities(user: User):
+    from municipalities.models import Municipality
+
+    return Municipality.objects.filter(pk__in=roles_of(user).officer_municipality_ids).order_by(
+        "name"
+    )
+
+
+def officer_applications(user: User) -> list[Application]:
+    ids = roles_of(user).officer_municipality_ids
+    return list(
+        Application.objects.filter(municipality_id__in=ids)
+        .select_related("call__chapter", "municipality")
+        .order_by("-updated_at")
+    )
+
+
+def application_officers(application: Application) -> list[User]:
+    return list(
+        User.objects.filter(
+            officer_links__municipality_id=application.municipality_id,
+            officer_links__status=Officer.Status.APPROVED,
+            is_active=True,
+        ).distinct()
+    )
+
+
+def documents_by_kind(application: Application) -> dict[str, list[Document]]:
+    grouped: dict[str, list[Document]] = {kind: [] for kind in Document.Kind.values}
+    for document in application.documents.all():
+        grouped[document.kind].append(document)
+    return grouped
+
+
+def missing_items(application: Application) -> list[MissingItem]:
+    """What must still be done before the application can be submitted, in page order."""
+    missing = []
+    for field, anchor in REQUIRED_FIELDS:
+        if not str(getattr(application, field) or "").strip():
+            label = Application._meta.get_field(field).verbose_name
+            missing.append(MissingItem(str(label).capitalize(), f"id_{anchor}"))
+    for requirement in application.call.requirements.all():
+        declaration = application.declarations.get(str(requirement.pk), {})
+        if not declaration.get("accepted"):
+            missing.append(
+                MissingItem(
+                    _("Declaration: %(text)s") % {"text": requirement.text},
+                    f"id_requirement_{requirement.pk}",
+                )
+            )
+        elif requirement.evidence_requested and not declaration.get("evidence", "").strip():
+            missing.append(
+                MissingItem(
+                    _("Evidence for: %(text)s") % {"text": requirement.text},
+                    f"id_evidence_{requirement.pk}",
+                )
+            )
+    for question in application.call.questions.all():
+        answer = application.answers.get(str(question.pk))
+        if question.required and (answer is None or str(answer).strip() == ""):
+            missing.append(MissingItem(question.label, f"id_question_{question.pk}"))
+    kinds = {document.kind for document in application.documents.all()}
+    if Document.Kind.LETTER not in kinds:
+        missing.append(MissingItem(str(Document.Kind.LETTER.label), "documents-letter"))
+    if Document.Kind.REPORT not in kinds:
+        missing.append(MissingItem(str(Document.Kind.REPORT.label), "documents-report"))
+    return missing
+
+
+# --- Staff table of a call's applications -------------------------------------------------
+
+STAFF_SORTS = {
+    "municipality": ["municipality__name"],
+    "region": ["municipality__region", "municipality__name"],
+    "status": ["status", "municipality__name"],
+    "submitted": ["-submitted_at", "municipality__name"],
+}
+
+
+def call_applications_for_staff(
+    call: Call, *, status: str = "", q: str = "", sort: str = "municipality"
+) -> QuerySet[Application]:
+    applications = (
+        Application.objects.filter(call=call)
+        .select_related("municipality", "call")
+        .prefetch_related("documents", "call__requirements", "call__questions")
+    )
+    if status:
+        applications = applications.filter(status=status)
+    if q:
+        from municipalities.models import fold
+
+        applications = applications.filter(municipality__search_text__contains=fold(q))
+    return applications.order_by(*STAFF_SORTS.get(sort, STAFF_SORTS["municipality"]))
+
+
+def is_officer_for(user: User, application: Application) -> bool:
+    return is_officer_of(user, application.municipality_id)

@@ -1,0 +1,580 @@
+"""Writes for calls and applications. Views and tasks call these; nothing else saves them.
+
+Every function is atomic, checks the rules that hold whatever the browser sends (deadline,
+state, version), records its audit event and enqueues its tasks after commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from calls.models import (
+    Application,
+    Call,
+    Criterion,
+    CriterionLevel,
+    Document,
+    EligibilityRequirement,
+    Question,
+    ReminderSent,
+)
+from calls.selectors import application_officers, missing_items
+from coalition.audit import record_event
+from coalition.emails import send_email_to_user
+from coalition.models import User
+from municipalities.models import Municipality
+
+REMINDER_DAYS = (7, 3, 1)
+
+FORM_FIELDS = [
+    "contact_name",
+    "contact_role",
+    "contact_email",
+    "contact_phone",
+    "innovation_unit",
+    "innovation_team",
+    "digital_plan",
+    "initiatives",
+    "motivation",
+]
+
+
+class DeadlinePassed(ValidationError):
+    pass
+
+
+class EditConflict(ValidationError):
+    """Someone else saved the application since this editor loaded it."""
+
+
+# --- Calls --------------------------------------------------------------------------------
+
+
+def call_is_locked(call: Call) -> bool:
+    """A call's rubric and questions are frozen once any application has been submitted."""
+    return call.applications.exclude(submitted_at__isnull=True).exists() if call.pk else False
+
+
+@transaction.atomic
+def call_save(*, call: Call, actor: User) -> Call:
+    """Create or update a call's own fields (title, text, timeline, limits)."""
+    created = call.pk is None
+    call.full_clean()
+    call.save()
+    record_event(
+        actor=actor,
+        action="call.create" if created else "call.edit",
+        target=call,
+        chapter=call.chapter_id,
+    )
+    return call
+
+
+@transaction.atomic
+def call_set_structure(
+    *,
+    call: Call,
+    actor: User,
+    requirements: list[dict[str, Any]],
+    questions: list[dict[str, Any]],
+    criteria: list[dict[str, Any]],
+) -> None:
+    """Replace the call's requirements, questions and rubric.
+
+    `criteria` items carry a "levels" list of {"score", "description"}. Refused once an
+    application has been submitted, and when the weights do not sum to 100.
+    """
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    if call_is_locked(call):
+        raise ValidationError(
+            _("The questions and the rubric cannot change: applications have been submitted.")
+        )
+    total = sum(int(c["weight"]) for c in criteria)
+    if criteria and total != 100:
+        raise ValidationError(
+            _("The weights of the criteria add up to %(total)s; they must add up to 100.")
+            % {"total": total}
+        )
+    call.requirements.all().delete()
+    call.questions.all().delete()
+    call.criteria.all().delete()
+    EligibilityRequirement.objects.bulk_create(
+        EligibilityRequirement(call=call, position=i, **r) for i, r in enumerate(requirements)
+    )
+    Question.objects.bulk_create(
+        Question(call=call, position=i, **q) for i, q in enumerate(questions)
+    )
+    for i, data in enumerate(criteria):
+        levels = data.get("levels", [])
+        criterion = Criterion.objects.create(
+            call=call,
+            position=i,
+            title=data["title"],
+            description=data.get("description", ""),
+            weight=data["weight"],
+        )
+        CriterionLevel.objects.bulk_create(
+            CriterionLevel(criterion=criterion, score=lvl["score"], description=lvl["description"])
+            for lvl in levels
+        )
+    record_event(
+        actor=actor,
+        action="call.structure",
+        target=call,
+        chapter=call.chapter_id,
+        details={
+            "requirements": len(requirements),
+            "questions": len(questions),
+            "criteria": len(criteria),
+        },
+    )
+
+
+def call_publication_problems(call: Call) -> list[str]:
+    problems = []
+    if not (call.opens_at and call.closes_at and call.announces_at):
+        problems.append(_("Set the opening, closing and announcement dates."))
+    if not call.summary:
+        problems.append(_("Write a summary."))
+    weights = [c.weight for c in call.criteria.all()]
+    if not weights:
+        problems.append(_("Define the scoring rubric."))
+    elif sum(weights) != 100:
+        problems.append(_("The weights of the rubric must add up to 100."))
+    return problems
+
+
+@transaction.atomic
+def call_publish(*, call: Call, actor: User) -> Call:
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    if call.status == Call.Status.PUBLISHED:
+        return call
+    problems = call_publication_problems(call)
+    if problems:
+        raise ValidationError(problems)
+    call.status = Call.Status.PUBLISHED
+    call.published_at = timezone.now()
+    call.save(update_fields=["status", "published_at"])
+    record_event(
+        actor=actor,
+        action="call.publish",
+        target=call,
+        chapter=call.chapter_id,
+        from_state=Call.Status.DRAFT,
+        to_state=Call.Status.PUBLISHED,
+    )
+    return call
+
+
+# --- Applications -------------------------------------------------------------------------
+
+
+def ensure_open(call: Call, now=None) -> None:
+    if not call.is_open(now):
+        raise DeadlinePassed(_("This call is closed: nothing can be changed or submitted."))
+
+
+def ensure_editable(application: Application) -> None:
+    if not application.is_editable:
+        raise ValidationError(
+            _("This application has been %(status)s and can no longer be edited.")
+            % {"status": application.get_status_display().lower()}
+        )
+
+
+def lock(application: Application) -> Application:
+    return (
+        Application.objects.select_for_update()
+        .select_related("call", "municipality")
+        .get(pk=application.pk)
+    )
+
+
+@transaction.atomic
+def application_start(*, call: Call, municipality: Municipality, actor: User) -> Application:
+    """Start (or return) the municipality's application, prefilled from its profile."""
+    ensure_open(call)
+    existing = Application.objects.filter(call=call, municipality=municipality).first()
+    if existing:
+        return existing
+    application = Application(
+        call=call,
+        municipality=municipality,
+        created_by=actor,
+        contact_name=actor.full_name,
+        contact_email=actor.email,
+        innovation_unit=municipality.innovation_unit_name,
+        innovation_team=(
+            _("%(count)s people, led by %(head)s")
+            % {
+                "count": municipality.innovation_team_size,
+                "head": municipality.innovation_unit_head,
+            }
+            if municipality.innovation_team_size and municipality.innovation_unit_head
+            else ""
+        ),
+        digital_plan=municipality.digital_plan_url,
+        initiatives=municipality.ai_initiatives,
+    )
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:
+        # Another officer of the same city started it a moment ago.
+        return Application.objects.get(call=call, municipality=municipality)
+    record_event(
+        actor=actor,
+        action="application.start",
+        target=application,
+        chapter=call.chapter_id,
+        to_state=application.status,
+    )
+    return application
+
+
+@transaction.atomic
+def application_save_draft(
+    *, application: Application, actor: User, version: int, data: dict[str, Any]
+) -> Application:
+    """Save form fields, declarations and answers. `version` is what the editor loaded;
+    if someone saved since, nothing is written and EditConflict says who."""
+    application = lock(application)
+    ensure_open(application.call)
+    ensure_editable(application)
+    if version != application.version:
+        raise EditConflict(
+            _(
+                "Someone else saved this application at %(time)s. Reload the page to see "
+                "their changes; yours have not been saved."
+            )
+            % {"time": timezone.localtime(application.updated_at).strftime("%H:%M:%S")}
+        )
+    for field in FORM_FIELDS:
+        if field in data:
+            setattr(application, field, data[field])
+    if "declarations" in data:
+        application.declarations = data["declarations"]
+    if "answers" in data:
+        application.answers = data["answers"]
+    application.version += 1
+    application.save()
+    return application
+
+
+@transaction.atomic
+def application_upload_document(
+    *, application: Application, actor: User, kind: str, upload: UploadedFile
+) -> Document:
+    """Check an uploaded PDF and attach it. A refused file changes nothing: the previous
+    valid document of that kind stays."""
+    from calls.pdfcheck import inspect_pdf
+
+    application = lock(application)
+    ensure_open(application.call)
+    ensure_editable(application)
+    call = application.call
+    facts = inspect_pdf(
+        upload,
+        max_bytes=call.max_upload_bytes,
+        max_pages=call.report_page_limit if kind == Document.Kind.REPORT else None,
+    )
+    if kind == Document.Kind.ANNEX:
+        if application.documents.filter(kind=kind).count() >= call.max_annexes:
+            raise ValidationError(
+                _("This call accepts at most %(count)s annexes.") % {"count": call.max_annexes}
+            )
+    else:
+        for previous in application.documents.filter(kind=kind):
+            previous.file.delete(save=False)
+            previous.delete()
+    upload.seek(0)
+    document = Document(
+        application=application,
+        kind=kind,
+        original_name=upload.name[:255],
+        size=facts.size,
+        pages=facts.pages,
+        sha256=facts.sha256,
+        signature=facts.signature,
+        signer_name=facts.signer_name,
+        signed_at=facts.signed_at,
+        uploaded_by=actor,
+    )
+    document.file.save(f"{kind}-{facts.sha256[:16]}.pdf", upload, save=False)
+    document.save()
+    application.version += 1
+    application.save(update_fields=["version", "updated_at"])
+    record_event(
+        actor=actor,
+        action="application.upload",
+        target=application,
+        chapter=call.chapter_id,
+        details={"kind": kind, "pages": facts.pages, "sha256": facts.sha256},
+    )
+    return document
+
+
+@transaction.atomic
+def application_remove_annex(*, document: Document, actor: User) -> None:
+    application = lock(document.application)
+    ensure_open(application.call)
+    ensure_editable(application)
+    if document.kind != Document.Kind.ANNEX:
+        raise ValidationError(_("Only annexes can be removed; replace the other documents."))
+    document.file.delete(save=False)
+    document.delete()
+    application.version += 1
+    application.save(update_fields=["version", "updated_at"])
+
+
+def content_hash(application: Application) -> str:
+    """SHA-256 of what was submitted: form, declarations, answers and document hashes."""
+    payload = {
+        "form": {field: getattr(application, field) for field in FORM_FIELDS},
+        "declarations": application.declarations,
+        "answers": application.answers,
+        "documents": sorted((d.kind, d.sha256) for d in application.documents.all()),
+    }
+    encoded = json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.sha256(encoded).hexdigest()
+
+
+@transaction.atomic
+def application_submit(*, application: Application, actor: User) -> Application:
+    """Submit: read-only from now on, timed and hashed; officers get an e-mail and a PDF
+    receipt. Submitting an already submitted application changes nothing."""
+    from calls import tasks
+
+    application = lock(application)
+    if application.status == Application.Status.SUBMITTED:
+        return application
+    ensure_open(application.call)
+    ensure_editable(application)
+    missing = missing_items(application)
+    if missing:
+        raise ValidationError(
+            [_("Before submitting, complete: %(item)s") % {"item": item.label} for item in missing]
+        )
+    previous = application.status
+    application.status = Application.Status.SUBMITTED
+    application.submitted_at = timezone.now()
+    application.content_hash = content_hash(application)
+    application.reopen_reason = ""
+    application.version += 1
+    application.save()
+    record_event(
+        actor=actor,
+        action="application.submit",
+        target=application,
+        chapter=application.call.chapter_id,
+        from_state=previous,
+        to_state=application.status,
+        details={"content_hash": application.content_hash},
+    )
+    application_id = application.pk
+    transaction.on_commit(lambda: tasks.send_submission_receipt.delay(application_id))
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application, actor: User) -> Application:
+    application = lock(application)
+    if application.status == Application.Status.WITHDRAWN:
+        return application
+    ensure_open(application.call)
+    if application.status not in (*Application.EDITABLE, Application.Status.SUBMITTED):
+        raise ValidationError(_("This application can no longer be withdrawn."))
+    previous = application.status
+    application.status = Application.Status.WITHDRAWN
+    application.version += 1
+    application.save()
+    record_event(
+        actor=actor,
+        action="application.withdraw",
+        target=application,
+        chapter=application.call.chapter_id,
+        from_state=previous,
+        to_state=application.status,
+    )
+    return application
+
+
+@transaction.atomic
+def application_screen(
+    *, application: Application, actor: User, eligible: bool, reason: str
+) -> Application:
+    """Staff decide whether a submitted application meets the call's requirements."""
+    application = lock(application)
+    screenable = (
+        Application.Status.SUBMITTED,
+        Application.Status.ELIGIBLE,
+        Application.Status.INELIGIBLE,
+    )
+    if application.status not in screenable:
+        raise ValidationError(_("Only submitted applications can be screened."))
+    if not eligible and not reason.strip():
+        raise ValidationError(_("Give the reason why the application is ineligible."))
+    previous = application.status
+    application.status = Application.Status.ELIGIBLE if eligible else Application.Status.INELIGIBLE
+    application.screening_reason = reason.strip()
+    application.save(update_fields=["status", "screening_reason", "updated_at"])
+    record_event(
+        actor=actor,
+        action="application.screen",
+        target=application,
+        chapter=application.call.chapter_id,
+        from_state=previous,
+        to_state=application.status,
+        details={"reason": application.screening_reason},
+    )
+    return application
+
+
+@transaction.atomic
+def application_reopen(*, application: Application, actor: User, reason: str) -> Application:
+    """Staff send a submitted application back to its officers for correction."""
+    application = lock(application)
+    if application.status not in (
+        Application.Status.SUBMITTED,
+        Application.Status.ELIGIBLE,
+        Application.Status.INELIGIBLE,
+    ):
+        raise ValidationError(_("Only submitted applications can be reopened."))
+    if not reason.strip():
+        raise ValidationError(_("Tell the officers what to correct."))
+    previous = application.status
+    application.status = Application.Status.REOPENED
+    application.reopen_reason = reason.strip()
+    application.version += 1
+    application.save()
+    record_event(
+        actor=actor,
+        action="application.reopen",
+        target=application,
+        chapter=application.call.chapter_id,
+        from_state=previous,
+        to_state=application.status,
+        details={"reason": application.reopen_reason},
+    )
+    for officer in application_officers(application):
+        send_email_to_user(
+            user=officer,
+            template="application_reopened",
+            context={
+                "call": application.call.title,
+                "municipality": application.municipality.name,
+                "reason": application.reopen_reason,
+                "application_id": application.pk,
+            },
+        )
+    return application
+
+
+# --- Background work ----------------------------------------------------------------------
+
+
+def application_send_receipt(*, application_id: int) -> None:
+    """Render the PDF receipt of a submission and e-mail it to the city's officers."""
+    from calls.dossier import build_receipt
+
+    application = Application.objects.select_related("call__chapter", "municipality").get(
+        pk=application_id
+    )
+    if application.submitted_at is None:
+        return
+    if not application.receipt:
+        pdf = build_receipt(application)
+        application.receipt.save(f"receipt-{application.pk}.pdf", ContentFile(pdf), save=False)
+        Application.objects.filter(pk=application.pk).update(receipt=application.receipt.name)
+    for officer in application_officers(application):
+        send_email_to_user(
+            user=officer,
+            template="application_submitted",
+            context={
+                "call": application.call.title,
+                "municipality": application.municipality.name,
+                "content_hash": application.content_hash,
+                "application_id": application.pk,
+            },
+        )
+
+
+def application_render_dossier(*, application_id: int) -> Application:
+    """Render the dossier unless the one on file already matches the application."""
+    from calls.dossier import build_dossier
+
+    application = Application.objects.select_related("call__chapter", "municipality").get(
+        pk=application_id
+    )
+    source = content_hash(application)
+    if application.dossier and application.dossier_source_hash == source:
+        return application
+    pdf = build_dossier(application)
+    old = application.dossier.name if application.dossier else ""
+    application.dossier.save(f"dossier-{application.pk}.pdf", ContentFile(pdf), save=False)
+    Application.objects.filter(pk=application.pk).update(
+        dossier=application.dossier.name, dossier_source_hash=source
+    )
+    if old and old != application.dossier.name:
+        application.dossier.storage.delete(old)
+    application.dossier_source_hash = source
+    return application
+
+
+def reminders_send_due(*, now=None) -> int:
+    """E-mail officers of unsubmitted drafts 7, 3 and 1 days before their call closes.
+
+    Each (application, officer, step) is sent at most once: the row in ReminderSent is
+    created first, inside the same transaction as the e-mail is queued, so a retried task or
+    a second beat tick finds it and skips.
+    """
+    now = now or timezone.now()
+    sent = 0
+    drafts = (
+        Application.objects.filter(
+            status__in=Application.EDITABLE,
+            call__status=Call.Status.PUBLISHED,
+            call__opens_at__lte=now,
+            call__closes_at__gt=now,
+            call__closes_at__lte=now + timedelta(days=max(REMINDER_DAYS)),
+        )
+        .select_related("call__chapter", "municipality")
+        .order_by("pk")
+    )
+    for application in drafts:
+        remaining = application.call.closes_at - now
+        due = [d for d in REMINDER_DAYS if remaining <= timedelta(days=d)]
+        if not due:
+            continue
+        step = min(due)  # only the closest step: no burst of three on a late start
+        for officer in application_officers(application):
+            with transaction.atomic():
+                _reminder, created = ReminderSent.objects.get_or_create(
+                    application=application, user=officer, days_before=step
+                )
+                if not created:
+                    continue
+                send_email_to_user(
+                    user=officer,
+                    template="application_reminder",
+                    context={
+                        "call": application.call.title,
+                        "municipality": application.municipality.name,
+                        "days": step,
+                        "closes_at": application.call.closes_at.isoformat(),
+                        "time_zone": application.call.chapter.time_zone,
+                        "application_id": application.pk,
+                    },
+                )
+                sent += 1
+    return sent
