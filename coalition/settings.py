@@ -6,6 +6,7 @@ on SQLite with Celery tasks executed in process, which is what a newcomer's firs
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -224,6 +225,20 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
+
+
+def tile_origin(url: str) -> list[str]:
+    """The CSP source of the tile server, e.g. https://*.tile.example.org for {s} URLs."""
+    if not url:
+        return []
+    parsed = urlsplit(url)
+    host = parsed.hostname or ""
+    if "{s}" in parsed.netloc or host.startswith("%7bs%7d"):
+        host = "*." + host.split(".", 1)[1]
+    return [f"{parsed.scheme}://{host}" + (f":{parsed.port}" if parsed.port else "")]
+
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

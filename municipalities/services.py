@@ -19,6 +19,10 @@ from municipalities.models import Municipality, Officer, ProfileRevision
 from municipalities.selectors import chapter_staff_users
 
 
+# Paths under /members/ that a municipality's slug must not take.
+RESERVED_SLUGS = {"map", "represent"}
+
+
 def display_value(value: Any) -> str:
     """How a field value is kept in a revision: plain text, empty for nothing."""
     if value is None:
@@ -135,7 +139,7 @@ def municipality_propose(
     """
     base = slugify(name) or "municipio"
     slug, n = base, 1
-    while Municipality.objects.filter(slug=slug).exists():
+    while slug in RESERVED_SLUGS or Municipality.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     municipality = Municipality.objects.create(

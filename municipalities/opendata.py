@@ -1,0 +1,395 @@
+"""The public open data of a member municipality, defined once.
+
+`FIELDS` is the single definition of what the portal publishes about a municipality: the CSV
+and JSON downloads, the JSON API, its OpenAPI document and the documentation page are all
+built from it, so a field is added, renamed or described in this one place.
+
+Every getter reads a `Municipality` fetched by `selectors.directory_queryset`, which already
+holds its chapter (select_related), programmes and memberships with their chapters
+(prefetch_related): turning a row into a record never runs a query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from municipalities.models import Country, Membership, Municipality
+
+# CSV cells that hold a list join its items with this separator.
+LIST_SEPARATOR = ";"
+# A membership in a CSV cell: its parts, joined with this separator.
+MEMBERSHIP_PART_SEPARATOR = ":"
+
+# Text starting with one of these would run as a formula in a spreadsheet (CSV injection):
+# such CSV cells get a leading apostrophe, which spreadsheets show as text and hide.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+LICENCE_NAME = "CC BY 4.0"
+LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+
+
+@dataclass(frozen=True)
+class OpenDataField:
+    """One published field.
+
+    `type` is a JSON Schema type ("string", "integer", "number", "boolean", "array");
+    `nullable` fields are null in JSON and empty in CSV when the municipality has not given
+    the value. `schema` holds extra JSON Schema keywords (format, enum, items).
+    """
+
+    name: str
+    type: str
+    description: Any  # a lazy translation
+    get: Callable[[Municipality], Any]
+    nullable: bool = False
+    schema: dict = field(default_factory=dict)
+
+    @property
+    def type_label(self) -> str:
+        """The type as the documentation page shows it, e.g. "integer or null"."""
+        label = self.type
+        if self.type == "array":
+            label = f"array of {self.schema['items'].get('type', 'object')}"
+        elif "format" in self.schema:
+            label = f"{self.type} ({self.schema['format']})"
+        return f"{label} or null" if self.nullable else label
+
+    def json_schema(self) -> dict:
+        schema: dict[str, Any] = {"type": [self.type, "null"] if self.nullable else self.type}
+        schema.update(self.schema)
+        if self.nullable and "enum" in schema:
+            schema["enum"] = [*schema["enum"], None]
+        schema["description"] = str(self.description)
+        return schema
+
+
+def _text(attribute: str) -> Callable[[Municipality], str | None]:
+    """A text field that may be blank: null when not given."""
+    return lambda municipality: getattr(municipality, attribute) or None
+
+
+def _value(attribute: str) -> Callable[[Municipality], Any]:
+    return lambda municipality: getattr(municipality, attribute)
+
+
+def _coordinate(attribute: str) -> Callable[[Municipality], float | None]:
+    def get(municipality: Municipality) -> float | None:
+        value: Decimal | None = getattr(municipality, attribute)
+        return None if value is None else float(value)
+
+    return get
+
+
+def _memberships(municipality: Municipality) -> list[dict]:
+    return [
+        {
+            "chapter": membership.chapter.slug,
+            "status": membership.status,
+            "founding_member": membership.founding_member,
+            "joined_on": membership.joined_on.isoformat() if membership.joined_on else None,
+        }
+        for membership in municipality.memberships.all()
+    ]
+
+
+def _programmes(municipality: Municipality) -> list[str]:
+    return [programme.slug for programme in municipality.programmes.all()]
+
+
+def profile_url(municipality: Municipality) -> str:
+    return settings.SITE_URL + reverse("municipality_profile", args=[municipality.slug])
+
+
+MEMBERSHIP_SCHEMA = {
+    "type": "object",
+    "required": ["chapter", "status", "founding_member", "joined_on"],
+    "properties": {
+        "chapter": {"type": "string", "description": _("Slug of the chapter.")},
+        "status": {"type": "string", "enum": list(Membership.Status.values)},
+        "founding_member": {"type": "boolean"},
+        "joined_on": {
+            "type": ["string", "null"],
+            "format": "date",
+            "description": _("Date the municipality joined the chapter, if known."),
+        },
+    },
+}
+
+FIBRE_VALUES = [value for value in Municipality.Fibre.values if value]
+YEAR = {"minimum": 1800, "maximum": 2100}
+
+FIELDS: list[OpenDataField] = [
+    OpenDataField(
+        "slug",
+        "string",
+        _("Stable identifier of the municipality, used in its web address."),
+        _value("slug"),
+    ),
+    OpenDataField("name", "string", _("Name of the municipality."), _value("name")),
+    OpenDataField(
+        "country",
+        "string",
+        _("Country, as an ISO 3166-1 alpha-2 code: CL (Chile) or AR (Argentina)."),
+        _value("country"),
+        schema={"enum": list(Country.values)},
+    ),
+    OpenDataField(
+        "region", "string", _("Region (Chile) or province (Argentina)."), _text("region"), True
+    ),
+    OpenDataField(
+        "province",
+        "string",
+        _("Province (Chile) or department or district (Argentina)."),
+        _text("province"),
+        True,
+    ),
+    OpenDataField(
+        "population",
+        "integer",
+        _("Number of inhabitants."),
+        _value("population"),
+        True,
+        {"minimum": 1},
+    ),
+    OpenDataField(
+        "population_source",
+        "string",
+        _("Source of the population figure, e.g. a census."),
+        _text("population_source"),
+        True,
+    ),
+    OpenDataField(
+        "population_year",
+        "integer",
+        _("Year of the population figure."),
+        _value("population_year"),
+        True,
+        YEAR,
+    ),
+    OpenDataField(
+        "latitude",
+        "number",
+        _("Latitude in decimal degrees (WGS 84); south is negative."),
+        _coordinate("latitude"),
+        True,
+        {"minimum": -90, "maximum": 90},
+    ),
+    OpenDataField(
+        "longitude",
+        "number",
+        _("Longitude in decimal degrees (WGS 84); west is negative."),
+        _coordinate("longitude"),
+        True,
+        {"minimum": -180, "maximum": 180},
+    ),
+    OpenDataField(
+        "official_website",
+        "string",
+        _("Official website of the municipality."),
+        _text("official_website"),
+        True,
+        {"format": "uri"},
+    ),
+    OpenDataField(
+        "description",
+        "string",
+        _("Short description, by the municipality."),
+        _text("description"),
+        True,
+    ),
+    OpenDataField("mayor", "string", _("Name of the mayor."), _text("mayor"), True),
+    OpenDataField(
+        "mayor_term_start",
+        "integer",
+        _("Year the mayor's term started."),
+        _value("mayor_term_start"),
+        True,
+        YEAR,
+    ),
+    OpenDataField(
+        "mayor_term_end",
+        "integer",
+        _("Year the mayor's term ends."),
+        _value("mayor_term_end"),
+        True,
+        YEAR,
+    ),
+    OpenDataField(
+        "innovation_unit_name",
+        "string",
+        _("Name of the unit in charge of innovation."),
+        _text("innovation_unit_name"),
+        True,
+    ),
+    OpenDataField(
+        "innovation_unit_head",
+        "string",
+        _("Name of the head of the innovation unit."),
+        _text("innovation_unit_head"),
+        True,
+    ),
+    OpenDataField(
+        "innovation_team_size",
+        "integer",
+        _("Number of people in the innovation team."),
+        _value("innovation_team_size"),
+        True,
+        {"minimum": 0},
+    ),
+    OpenDataField(
+        "innovation_contact_email",
+        "string",
+        _("Public contact e-mail address of the innovation unit."),
+        _text("innovation_contact_email"),
+        True,
+        {"format": "email"},
+    ),
+    OpenDataField(
+        "has_digital_plan",
+        "boolean",
+        _("Whether the municipality has a digital transformation plan."),
+        _value("has_digital_plan"),
+        True,
+    ),
+    OpenDataField(
+        "digital_plan_year",
+        "integer",
+        _("Year the digital transformation plan was approved."),
+        _value("digital_plan_year"),
+        True,
+        YEAR,
+    ),
+    OpenDataField(
+        "digital_plan_url",
+        "string",
+        _("Link to the digital transformation plan."),
+        _text("digital_plan_url"),
+        True,
+        {"format": "uri"},
+    ),
+    OpenDataField(
+        "has_innovation_area",
+        "boolean",
+        _("Whether the municipality has a dedicated innovation or technology area."),
+        _value("has_innovation_area"),
+        True,
+    ),
+    OpenDataField(
+        "fibre_connectivity",
+        "string",
+        _(
+            "Fibre connectivity of the territory: none, partial (part of the territory) or "
+            "full (most of the territory)."
+        ),
+        _text("fibre_connectivity"),
+        True,
+        {"enum": FIBRE_VALUES},
+    ),
+    OpenDataField(
+        "online_procedures",
+        "integer",
+        _("Number of municipal procedures available online."),
+        _value("online_procedures"),
+        True,
+        {"minimum": 0},
+    ),
+    OpenDataField(
+        "ai_initiatives",
+        "string",
+        _(
+            "Current artificial intelligence and data initiatives, as described by the "
+            "municipality."
+        ),
+        _text("ai_initiatives"),
+        True,
+    ),
+    OpenDataField(
+        "chapter",
+        "string",
+        _("Slug of the chapter (national coalition) whose staff look after the profile."),
+        lambda municipality: municipality.chapter.slug,
+    ),
+    OpenDataField(
+        "memberships",
+        "array",
+        _(
+            "Memberships in the chapters: chapter slug, status (candidate, member, suspended, "
+            "former), whether a founding member, and date joined. In CSV, each membership is "
+            "written chapter:status:founding_member:joined_on, separated by semicolons."
+        ),
+        _memberships,
+        schema={"items": MEMBERSHIP_SCHEMA},
+    ),
+    OpenDataField(
+        "programmes",
+        "array",
+        _(
+            "Slugs of the programmes the municipality takes part in. In CSV, separated by "
+            "semicolons."
+        ),
+        _programmes,
+        schema={"items": {"type": "string"}},
+    ),
+    OpenDataField(
+        "profile_updated_at",
+        "string",
+        _("When the profile was last updated (ISO 8601, UTC)."),
+        lambda municipality: municipality.profile_updated_at.isoformat(),
+        schema={"format": "date-time"},
+    ),
+    OpenDataField(
+        "profile_url",
+        "string",
+        _("Address of the municipality's public profile on this portal."),
+        profile_url,
+        schema={"format": "uri"},
+    ),
+]
+
+FIELD_NAMES: list[str] = [f.name for f in FIELDS]
+
+
+def record(municipality: Municipality) -> dict[str, Any]:
+    """The open data of one municipality, as JSON-ready values."""
+    return {f.name: f.get(municipality) for f in FIELDS}
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(_csv_cell(item) for item in value)
+    if isinstance(value, dict):  # a membership
+        return MEMBERSHIP_PART_SEPARATOR.join(_csv_cell(part) for part in value.values())
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+    return str(value)
+
+
+def csv_row(data: dict[str, Any]) -> list[str]:
+    """A record as CSV cells, in the order of `FIELD_NAMES`: empty for null, true/false for
+    booleans, lists joined with ";", and text that a spreadsheet would take for a formula
+    prefixed with an apostrophe."""
+    return [_csv_cell(data[name]) for name in FIELD_NAMES]
+
+
+def records(municipalities: Iterable[Municipality]) -> Iterable[dict[str, Any]]:
+    return (record(municipality) for municipality in municipalities)
+
+
+def municipality_schema() -> dict:
+    """The JSON Schema of a record, for the OpenAPI document."""
+    return {
+        "type": "object",
+        "required": FIELD_NAMES,
+        "properties": {f.name: f.json_schema() for f in FIELDS},
+    }
