@@ -51,7 +51,11 @@ ACCOUNTS = [
     DemoAccount("equipo.cl@demo.coalicion.test", "Camila Rojas", "staff CIAR Chile"),
     DemoAccount("equipo.ar@demo.coalicion.test", "Martín Fernández", "staff CIIAR Argentina"),
     DemoAccount("comite@demo.coalicion.test", "Laura Giménez", "committee member"),
-    DemoAccount("municipio@demo.coalicion.test", "Diego Soto", "municipal officer (Maipú)"),
+    DemoAccount(
+        "municipio@demo.coalicion.test",
+        "Diego Soto",
+        "municipal officer (Puente Alto: draft application to CIAR Chile 2027)",
+    ),
     DemoAccount(
         "visitante@demo.coalicion.test", "Ana Pérez", "signed-in user (asks to represent Temuco)"
     ),
@@ -140,7 +144,7 @@ def seed_municipalities(chapters: dict[str, Chapter]) -> None:
 
 @transaction.atomic
 def seed_demo() -> list[DemoAccount]:
-    from calls.models import Call, CommitteeMember
+    from calls.demo import approve_officer, seed_calls
     from municipalities.models import Municipality, Officer
 
     chapters = {}
@@ -156,18 +160,18 @@ def seed_demo() -> list[DemoAccount]:
     ChapterStaff.objects.get_or_create(chapter=chapters["CL"], user=staff_cl)
     ChapterStaff.objects.get_or_create(chapter=chapters["AR"], user=staff_ar)
 
-    call, _ = Call.objects.get_or_create(
-        slug="ciiar-argentina-2025",
-        defaults={
-            "chapter": chapters["AR"],
-            "title": "Convocatoria para integrar la CIIAR Argentina 2025",
-        },
-    )
-    CommitteeMember.objects.get_or_create(call=call, user=committee)
-    Officer.objects.update_or_create(
-        user=officer,
-        municipality=Municipality.objects.get(slug="maipu"),
-        defaults={"status": Officer.Status.APPROVED, "position": "Jefe de Innovación"},
+    approve_officer(officer, "puente-alto", "Jefe de Innovación")
+    applicants = [(officer, "puente-alto")]
+    for slug, name in [("quinta-normal", "Rocío Muñoz"), ("huechuraba", "Tomás Aravena")]:
+        account = DemoAccount(f"{slug}@demo.coalicion.test", name, "")
+        user = ensure_user(account)
+        approve_officer(user, slug, "Encargado/a de Innovación")
+        applicants.append((user, slug))
+    seed_calls(
+        chapters=chapters,
+        staff={"CL": staff_cl, "AR": staff_ar},
+        committee=committee,
+        applicants=applicants,
     )
     # A pending request, so the staff of CIAR Chile have something to decide.
     Officer.objects.get_or_create(

@@ -18,7 +18,6 @@ from coalition.models import Chapter, User
 from municipalities.models import Municipality, Officer, ProfileRevision
 from municipalities.selectors import chapter_staff_users
 
-
 # Paths under /members/ that a municipality's slug must not take.
 RESERVED_SLUGS = {"map", "represent"}
 
