@@ -20,4 +20,10 @@ class AccountAdapter(DefaultAccountAdapter):
             ),
             None,
         )
-        enqueue_delivery(to=list(message.to), subject=message.subject, body=message.body, html=html)
+        enqueue_delivery(
+            to=list(message.to),
+            subject=message.subject,
+            body=message.body,
+            html=html,
+            from_email=message.from_email,
+        )

@@ -34,16 +34,20 @@ def render_email(*, template: str, context: dict[str, Any], language: str) -> di
         }
 
 
-def deliver(*, to: list[str], subject: str, body: str, html: str | None) -> None:
-    message = EmailMultiAlternatives(subject=subject, body=body, to=to)
+def deliver(
+    *, to: list[str], subject: str, body: str, html: str | None, from_email: str | None = None
+) -> None:
+    message = EmailMultiAlternatives(subject=subject, body=body, to=to, from_email=from_email)
     if html:
         message.attach_alternative(html, "text/html")
     message.send()
 
 
-def enqueue_delivery(*, to: list[str], subject: str, body: str, html: str | None) -> None:
+def enqueue_delivery(
+    *, to: list[str], subject: str, body: str, html: str | None, from_email: str | None = None
+) -> None:
     """Send an already rendered message through Celery once the transaction commits."""
     from coalition import tasks
 
-    payload = {"to": to, "subject": subject, "body": body, "html": html}
+    payload = {"to": to, "subject": subject, "body": body, "html": html, "from_email": from_email}
     transaction.on_commit(lambda: tasks.deliver_email.delay(payload))

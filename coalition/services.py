@@ -45,12 +45,19 @@ def coalition_summary_render(*, document_id: int) -> GeneratedDocument:
     document = GeneratedDocument.objects.get(pk=document_id)
     if document.status == GeneratedDocument.Status.READY:
         return document
-    with translation.override(document.language):
-        pdf = render_pdf(
-            "pdf/coalition_summary.html",
-            {"summary": coalition_summary(), "generated_at": timezone.now()},
+    try:
+        with translation.override(document.language):
+            pdf = render_pdf(
+                "pdf/coalition_summary.html",
+                {"summary": coalition_summary(), "generated_at": timezone.now()},
+            )
+        page_count = len(PdfReader(ContentFile(pdf)).pages)
+    except Exception:
+        # Mark it failed so that the page stops waiting and staff can ask again.
+        GeneratedDocument.objects.filter(pk=document_id).update(
+            status=GeneratedDocument.Status.FAILED, finished_at=timezone.now()
         )
-    page_count = len(PdfReader(ContentFile(pdf)).pages)
+        raise
     with transaction.atomic():
         document = GeneratedDocument.objects.select_for_update().get(pk=document_id)
         if document.status == GeneratedDocument.Status.READY:

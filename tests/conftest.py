@@ -50,10 +50,16 @@ def _isolated_settings(settings, tmp_path):
     # Hashing passwords properly is slow by design; tests need it fast.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+    # The in-memory cache outlives a settings swap: clear it so that rate-limit counters and
+    # used TOTP codes do not leak from one test into the next.
+    from django.core.cache import cache
+
+    cache.clear()
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+    cache.clear()
 
 
 @pytest.fixture
