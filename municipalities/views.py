@@ -2,16 +2,20 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coalition.models import Chapter
-from coalition.permissions import Area, area_required, can_view_profile_history
+from coalition.permissions import Area, area_required, can_view_profile_history, has_area
 from municipalities import selectors, services
+from municipalities.cache import FRAGMENT_TIMEOUT, fragment_key
 from municipalities.forms import (
     DirectoryFilterForm,
     MunicipalityProposalForm,
@@ -34,18 +38,34 @@ def directory_form(request: HttpRequest) -> DirectoryFilterForm:
 
 
 def directory(request: HttpRequest) -> HttpResponse:
-    """The public directory. htmx requests get only the results, to swap in place."""
-    form = directory_form(request)
-    filters = form.filters()
-    page = Paginator(selectors.directory_queryset(filters), DIRECTORY_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
-    if request.htmx and request.htmx.target == "directory-results":
-        return render(request, "municipalities/partials/directory_results.html", context)
-    return render(request, "municipalities/directory.html", context)
+    """The public directory. htmx requests get only the results, to swap in place.
+
+    The filter form and the results are rendered once per query and data version (see
+    municipalities.cache); the page around them is rendered per request.
+    """
+    variant = "staff" if has_area(request.user, Area.STAFF) else "public"
+    only_results = bool(request.htmx and request.htmx.target == "directory-results")
+    key = fragment_key(request, part="results" if only_results else "page", variant=variant)
+    fragment = cache.get(key)
+    if fragment is None:
+        form = directory_form(request)
+        filters = form.filters()
+        page = Paginator(selectors.directory_queryset(filters), DIRECTORY_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = {"form": form, "page": page, "query": query.urlencode()}
+        template = (
+            "municipalities/partials/directory_results.html"
+            if only_results
+            else "municipalities/partials/directory_body.html"
+        )
+        fragment = render_to_string(template, context, request=request)
+        cache.set(key, fragment, FRAGMENT_TIMEOUT)
+    if only_results:
+        return HttpResponse(fragment)
+    return render(request, "municipalities/directory.html", {"body": mark_safe(fragment)})  # noqa: S308 - our own rendered template
 
 
 def profile(request: HttpRequest, slug: str) -> HttpResponse:

@@ -1,6 +1,8 @@
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from coalition.models import AuditEvent
 from municipalities.models import Municipality, Officer
@@ -116,7 +118,9 @@ def test_asking_twice_is_refused_with_a_message(client, municipality, stranger):
     ask(client, municipality)
     response = ask(client, municipality)
     assert response.status_code == 400
-    assert "already asked" in response.content.decode()
+    with translation.override("es"):
+        expected = _("You have already asked to represent %(name)s.") % {"name": municipality.name}
+    assert expected in response.content.decode()
     assert Officer.objects.filter(user=stranger).count() == 1
 
 

@@ -136,11 +136,12 @@ def test_logo_upload_accepts_a_real_image_and_serves_it(client, municipality, of
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("logo.png", b"%PDF-1.4 not an image", "image"),
-        ("logo.gif", None, "PNG, JPEG or WebP"),
+        ("logo.png", b"%PDF-1.4 not an image", "imagen"),
+        ("logo.gif", None, "PNG, JPEG o WebP"),
         ("huge.png", "huge", "1 MB"),
     ],
 )
+# Messages are read in Spanish, the officer's language.
 def test_bad_logos_are_refused_and_the_old_one_kept(
     client, municipality, officer, name, content, message
 ):

@@ -1,0 +1,41 @@
+"""Cached rendering of the public directory.
+
+The directory is the busiest page and changes rarely, so its filter form and results are
+cached as rendered HTML. Every write to the data it shows bumps a version number that is part
+of the cache key (see `bump_directory_version`, connected to the models' signals in apps.py),
+so a cached fragment is never served after the data changed. With several web processes the
+cache must be shared (REDIS_URL); the short timeout bounds staleness otherwise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils import translation
+
+VERSION_KEY = "directory:version"
+FRAGMENT_TIMEOUT = 120
+
+
+def directory_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        version = 1
+        cache.add(VERSION_KEY, version, timeout=None)
+    return version
+
+
+def bump_directory_version(**_signal_kwargs) -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # no version stored yet: the next read starts one
+        cache.add(VERSION_KEY, 1, timeout=None)
+
+
+def fragment_key(request: HttpRequest, *, part: str, variant: str) -> str:
+    """A key for one rendered part of the directory for this query, language and variant."""
+    query = "&".join(sorted(f"{k}={v}" for k, values in request.GET.lists() for v in values))
+    digest = hashlib.sha256(query.encode()).hexdigest()[:32]
+    return f"directory:{directory_version()}:{translation.get_language()}:{variant}:{part}:{digest}"
