@@ -169,7 +169,11 @@ class Municipality(models.Model):
                 name="municipality_population_positive",
             ),
         ]
-        indexes = [models.Index(fields=["country", "region"])]
+        indexes = [
+            models.Index(fields=["country", "region"]),
+            # The directory's default listing: listed municipalities by name.
+            models.Index(fields=["is_listed", "name"], name="municipality_listed_name"),
+        ]
 
     def __str__(self) -> str:
         return self.name
