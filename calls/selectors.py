@@ -71,6 +71,17 @@ def call_for_public(slug: str) -> Call:
     return call
 
 
+def selected_municipalities(call: Call):
+    """The cities that joined through `call`: shown once its results are announced."""
+    from municipalities.models import Membership
+
+    return (
+        Membership.objects.filter(cohort=call)
+        .select_related("municipality")
+        .order_by("municipality__name")
+    )
+
+
 def access_call_for_staff(user: User, slug: str) -> Call:
     call = with_structure(Call.objects.all()).filter(slug=slug).first()
     if call is None:

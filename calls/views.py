@@ -59,6 +59,9 @@ def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "is_open": call.is_open(),
             "municipalities": municipalities,
             "application": application,
+            "selected": list(selectors.selected_municipalities(call))
+            if call.phase() == Call.Phase.ANNOUNCED
+            else [],
         },
     )
 
@@ -429,6 +432,12 @@ def staff_call_applications(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def csv_text(value: str) -> str:
+    """A text cell a spreadsheet will not run as a formula (the signer's name, for one,
+    comes from a certificate inside an uploaded PDF)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 def applications_csv(call: Call, rows) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{call.slug}-applications.csv"'
@@ -454,13 +463,13 @@ def applications_csv(call: Call, rows) -> HttpResponse:
         reports = row["documents"]["report"]
         writer.writerow(
             [
-                a.municipality.name,
-                a.municipality.region,
+                csv_text(a.municipality.name),
+                csv_text(a.municipality.region),
                 a.status,
                 row["missing"],
                 reports[0].pages if reports else "",
                 letters[0].signature if letters else "",
-                letters[0].signer_name if letters else "",
+                csv_text(letters[0].signer_name) if letters else "",
                 a.submitted_at.astimezone(zone).isoformat() if a.submitted_at else "",
                 a.content_hash,
             ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -10,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -62,12 +64,18 @@ ACCOUNTS = [
 ]
 
 
+@functools.cache
+def demo_password_hash() -> str:
+    """Hashing is slow on purpose; every demo account shares one hash of the demo password."""
+    return make_password(DEMO_PASSWORD)
+
+
 def ensure_user(account: DemoAccount, **extra) -> User:
     user = User.objects.filter(email=account.email).first()
     if user is None:
-        user = User.objects.create_user(
-            email=account.email, password=DEMO_PASSWORD, full_name=account.full_name, **extra
-        )
+        user = User.objects.create_user(email=account.email, full_name=account.full_name, **extra)
+        user.password = demo_password_hash()
+        user.save(update_fields=["password"])
     EmailAddress.objects.update_or_create(
         user=user, email=account.email, defaults={"verified": True, "primary": True}
     )
