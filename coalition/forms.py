@@ -1,7 +1,14 @@
 from django import forms
 from django.conf import settings
+from django.forms.renderers import TemplatesSetting
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+
+class PortalFormRenderer(TemplatesSetting):
+    """Renders each field group inside one wrapper, so that layout and errors stay together."""
+
+    field_template_name = "forms/field.html"
 
 
 class SignupForm(forms.Form):

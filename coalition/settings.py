@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -69,6 +70,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "coalition.urls"
+FORM_RENDERER = "coalition.forms.PortalFormRenderer"
 WSGI_APPLICATION = "coalition.wsgi.application"
 
 TEMPLATES = [
