@@ -65,7 +65,11 @@ class RequirementForm(forms.Form):
 
 class QuestionForm(forms.Form):
     label = forms.CharField(label=_("Question"), max_length=300)
-    kind = forms.ChoiceField(label=_("Kind"), choices=Question.Kind.choices)
+    # The select always posts a kind: an initial equal to the first option keeps a blank
+    # extra row "unchanged", so the formset does not validate (and refuse) it.
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=Question.Kind.choices, initial=Question.Kind.SHORT_TEXT
+    )
     help_text = forms.CharField(label=_("Help text"), max_length=300, required=False)
     required = forms.BooleanField(label=_("Required"), required=False, initial=True)
     word_limit = forms.IntegerField(label=_("Word limit"), min_value=1, required=False)

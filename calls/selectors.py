@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -208,7 +208,8 @@ STAFF_SORTS = {
     "municipality": ["municipality__name"],
     "region": ["municipality__region", "municipality__name"],
     "status": ["status", "municipality__name"],
-    "submitted": ["-submitted_at", "municipality__name"],
+    # Unsubmitted last on every database (PostgreSQL puts NULLs first in descending order).
+    "submitted": [F("submitted_at").desc(nulls_last=True), "municipality__name"],
 }
 
 

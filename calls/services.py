@@ -366,12 +366,18 @@ def application_submit(*, application: Application, actor: User) -> Application:
             [_("Before submitting, complete: %(item)s") % {"item": item.label} for item in missing]
         )
     previous = application.status
+    # A resubmission (after a reopening) gets a new receipt: the old one shows the old hash.
+    stale_receipt = application.receipt.name if application.receipt else ""
+    application.receipt = ""
     application.status = Application.Status.SUBMITTED
     application.submitted_at = timezone.now()
     application.content_hash = content_hash(application)
     application.reopen_reason = ""
     application.version += 1
     application.save()
+    if stale_receipt:
+        storage = application.receipt.storage
+        transaction.on_commit(lambda: storage.delete(stale_receipt))
     record_event(
         actor=actor,
         action="application.submit",

@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from calls import selectors, services, tasks
@@ -177,11 +178,17 @@ def application_upload(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
-            messages.success(
-                request,
-                _("%(kind)s received: %(pages)s pages.")
-                % {"kind": document.get_kind_display(), "pages": document.pages},
-            )
+            # htmx shows the new document in place; a message would wait for the next page.
+            if not request.htmx:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(kind)s received: %(pages)s page.",
+                        "%(kind)s received: %(pages)s pages.",
+                        document.pages,
+                    )
+                    % {"kind": document.get_kind_display(), "pages": document.pages},
+                )
     else:
         error = " ".join(e for errors in form.errors.values() for e in errors)
     kind = request.POST.get("kind", "")
@@ -189,7 +196,7 @@ def application_upload(request: HttpRequest, pk: int) -> HttpResponse:
     context = application_context(request, application)
     context["upload_error"] = {"kind": kind, "message": error} if error else None
     if request.htmx:
-        return render(request, "calls/partials/documents.html", context)
+        return render(request, "calls/partials/upload_response.html", context)
     if error:
         return render(request, "calls/application_edit.html", context, status=400)
     return redirect(f"{application.get_absolute_url()}#documents-{kind}")
