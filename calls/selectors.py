@@ -133,12 +133,14 @@ def application_for_officer(user: User, call: Call) -> Application | None:
     )
 
 
-def officer_municipalities(user: User):
+def officer_municipalities(user: User, *, chapter_id: int | None = None):
+    """The municipalities the user represents; only those of `chapter_id` when given."""
     from municipalities.models import Municipality
 
-    return Municipality.objects.filter(pk__in=roles_of(user).officer_municipality_ids).order_by(
-        "name"
-    )
+    municipalities = Municipality.objects.filter(pk__in=roles_of(user).officer_municipality_ids)
+    if chapter_id is not None:
+        municipalities = municipalities.filter(chapter_id=chapter_id)
+    return municipalities.order_by("name")
 
 
 def officer_applications(user: User) -> list[Application]:

@@ -204,6 +204,10 @@ def lock(application: Application) -> Application:
 def application_start(*, call: Call, municipality: Municipality, actor: User) -> Application:
     """Start (or return) the municipality's application, prefilled from its profile."""
     ensure_open(call)
+    if municipality.chapter_id != call.chapter_id:
+        raise ValidationError(
+            _("This call is for the municipalities of %(chapter)s.") % {"chapter": call.chapter}
+        )
     existing = Application.objects.filter(call=call, municipality=municipality).first()
     if existing:
         return existing
@@ -295,7 +299,9 @@ def application_upload_document(
             )
     else:
         for previous in application.documents.filter(kind=kind):
-            previous.file.delete(save=False)
+            # The old file goes only once the new one is committed: a rollback keeps it.
+            stale_name, storage = previous.file.name, previous.file.storage
+            transaction.on_commit(lambda name=stale_name, s=storage: s.delete(name))
             previous.delete()
     upload.seek(0)
     document = Document(
@@ -493,12 +499,16 @@ def application_send_receipt(*, application_id: int) -> None:
     """Render the PDF receipt of a submission and e-mail it to the city's officers."""
     from calls.dossier import build_receipt
 
-    application = Application.objects.select_related("call__chapter", "municipality").get(
-        pk=application_id
-    )
-    if application.submitted_at is None:
-        return
-    if not application.receipt:
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update()
+            .select_related("call__chapter", "municipality")
+            .get(pk=application_id)
+        )
+        # A receipt on file means this submission was already confirmed: a retried or
+        # duplicated task sends nothing twice.
+        if application.submitted_at is None or application.receipt:
+            return
         pdf = build_receipt(application)
         application.receipt.save(f"receipt-{application.pk}.pdf", ContentFile(pdf), save=False)
         Application.objects.filter(pk=application.pk).update(receipt=application.receipt.name)
@@ -576,7 +586,9 @@ def reminders_send_due(*, now=None) -> int:
                     context={
                         "call": application.call.title,
                         "municipality": application.municipality.name,
-                        "days": step,
+                        # The real number of days left: a late start gets "2 days", not the
+                        # step's "3 days".
+                        "days": max(1, remaining.days),
                         "closes_at": application.call.closes_at.isoformat(),
                         "time_zone": application.call.chapter.time_zone,
                         "application_id": application.pk,

@@ -50,7 +50,9 @@ def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
     municipalities = []
     application = None
     if request.user.is_authenticated:
-        municipalities = list(selectors.officer_municipalities(request.user))
+        municipalities = list(
+            selectors.officer_municipalities(request.user, chapter_id=call.chapter_id)
+        )
         application = selectors.application_for_officer(request.user, call)
     return render(
         request,
@@ -146,9 +148,12 @@ def application_edit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, _("Draft saved."))
         return redirect("application_edit", pk=pk)
     application = selectors.access_application(request.user, pk)
-    # Keep what was typed: the bound form is shown again, with the new version if saved.
+    # Keep what was typed: the bound form is shown again. After a save it carries the new
+    # version; after a refusal (a conflict) it keeps the old one, so that saving again is
+    # refused again instead of overwriting the other officer's changes.
     data = request.POST.copy()
-    data["version"] = application.version
+    if saved is not None:
+        data["version"] = saved.version
     form = ApplicationForm(data, application=application)
     form.is_valid()
     return render(

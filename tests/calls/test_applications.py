@@ -272,12 +272,19 @@ def test_a_refused_replacement_keeps_the_previous_valid_file(officer_client, app
         assert stored.read() == pdfs.pdf_with_pages(2)
 
 
-def test_a_valid_replacement_replaces(officer_client, application):
+def test_a_valid_replacement_replaces(
+    officer_client, application, django_capture_on_commit_callbacks
+):
     upload(officer_client, application, "report", pdfs.pdf_with_pages(2))
     old = application.documents.get()
-    upload(officer_client, application, "report", pdfs.pdf_with_pages(3))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        upload(officer_client, application, "report", pdfs.pdf_with_pages(3))
     new = application.documents.get()
     assert new.pages == 3 and new.pk != old.pk
+    # The old file stays until the replacement is committed, then goes.
+    assert default_storage.exists(old.file.name)
+    for callback in callbacks:
+        callback()
     assert not default_storage.exists(old.file.name)
 
 
