@@ -213,6 +213,8 @@ class Application(models.Model):
         INELIGIBLE = "ineligible", _("Ineligible")
 
     EDITABLE = (Status.DRAFT, Status.REOPENED)
+    # Submitted and not sent back: what staff screen and reopen.
+    SUBMITTED_STATES = (Status.SUBMITTED, Status.ELIGIBLE, Status.INELIGIBLE)
 
     call = models.ForeignKey(
         Call, on_delete=models.PROTECT, related_name="applications", verbose_name=_("call")

@@ -200,6 +200,30 @@ def lock(application: Application) -> Application:
     )
 
 
+def change_status(
+    application: Application,
+    *,
+    actor: User,
+    to: str,
+    action: str,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Move a locked application to status `to`, save it and record the audit event."""
+    previous = application.status
+    application.status = to
+    application.version += 1
+    application.save()
+    record_event(
+        actor=actor,
+        action=action,
+        target=application,
+        chapter=application.call.chapter_id,
+        from_state=previous,
+        to_state=to,
+        details=details,
+    )
+
+
 @transaction.atomic
 def application_start(*, call: Call, municipality: Municipality, actor: User) -> Application:
     """Start (or return) the municipality's application, prefilled from its profile."""
@@ -371,28 +395,22 @@ def application_submit(*, application: Application, actor: User) -> Application:
         raise ValidationError(
             [_("Before submitting, complete: %(item)s") % {"item": item.label} for item in missing]
         )
-    previous = application.status
     # A resubmission (after a reopening) gets a new receipt: the old one shows the old hash.
     stale_receipt = application.receipt.name if application.receipt else ""
     application.receipt = ""
-    application.status = Application.Status.SUBMITTED
     application.submitted_at = timezone.now()
     application.content_hash = content_hash(application)
     application.reopen_reason = ""
-    application.version += 1
-    application.save()
+    change_status(
+        application,
+        actor=actor,
+        to=Application.Status.SUBMITTED,
+        action="application.submit",
+        details={"content_hash": application.content_hash},
+    )
     if stale_receipt:
         storage = application.receipt.storage
         transaction.on_commit(lambda: storage.delete(stale_receipt))
-    record_event(
-        actor=actor,
-        action="application.submit",
-        target=application,
-        chapter=application.call.chapter_id,
-        from_state=previous,
-        to_state=application.status,
-        details={"content_hash": application.content_hash},
-    )
     application_id = application.pk
     transaction.on_commit(lambda: tasks.send_submission_receipt.delay(application_id))
     return application
@@ -406,17 +424,8 @@ def application_withdraw(*, application: Application, actor: User) -> Applicatio
     ensure_open(application.call)
     if application.status not in (*Application.EDITABLE, Application.Status.SUBMITTED):
         raise ValidationError(_("This application can no longer be withdrawn."))
-    previous = application.status
-    application.status = Application.Status.WITHDRAWN
-    application.version += 1
-    application.save()
-    record_event(
-        actor=actor,
-        action="application.withdraw",
-        target=application,
-        chapter=application.call.chapter_id,
-        from_state=previous,
-        to_state=application.status,
+    change_status(
+        application, actor=actor, to=Application.Status.WITHDRAWN, action="application.withdraw"
     )
     return application
 
@@ -427,26 +436,16 @@ def application_screen(
 ) -> Application:
     """Staff decide whether a submitted application meets the call's requirements."""
     application = lock(application)
-    screenable = (
-        Application.Status.SUBMITTED,
-        Application.Status.ELIGIBLE,
-        Application.Status.INELIGIBLE,
-    )
-    if application.status not in screenable:
+    if application.status not in Application.SUBMITTED_STATES:
         raise ValidationError(_("Only submitted applications can be screened."))
     if not eligible and not reason.strip():
         raise ValidationError(_("Give the reason why the application is ineligible."))
-    previous = application.status
-    application.status = Application.Status.ELIGIBLE if eligible else Application.Status.INELIGIBLE
     application.screening_reason = reason.strip()
-    application.save(update_fields=["status", "screening_reason", "updated_at"])
-    record_event(
+    change_status(
+        application,
         actor=actor,
+        to=Application.Status.ELIGIBLE if eligible else Application.Status.INELIGIBLE,
         action="application.screen",
-        target=application,
-        chapter=application.call.chapter_id,
-        from_state=previous,
-        to_state=application.status,
         details={"reason": application.screening_reason},
     )
     return application
@@ -456,26 +455,16 @@ def application_screen(
 def application_reopen(*, application: Application, actor: User, reason: str) -> Application:
     """Staff send a submitted application back to its officers for correction."""
     application = lock(application)
-    if application.status not in (
-        Application.Status.SUBMITTED,
-        Application.Status.ELIGIBLE,
-        Application.Status.INELIGIBLE,
-    ):
+    if application.status not in Application.SUBMITTED_STATES:
         raise ValidationError(_("Only submitted applications can be reopened."))
     if not reason.strip():
         raise ValidationError(_("Tell the officers what to correct."))
-    previous = application.status
-    application.status = Application.Status.REOPENED
     application.reopen_reason = reason.strip()
-    application.version += 1
-    application.save()
-    record_event(
+    change_status(
+        application,
         actor=actor,
+        to=Application.Status.REOPENED,
         action="application.reopen",
-        target=application,
-        chapter=application.call.chapter_id,
-        from_state=previous,
-        to_state=application.status,
         details={"reason": application.reopen_reason},
     )
     for officer in application_officers(application):
