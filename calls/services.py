@@ -511,6 +511,7 @@ def application_send_receipt(*, application_id: int) -> None:
                 "content_hash": application.content_hash,
                 "application_id": application.pk,
             },
+            attachments=[application.receipt.name],
         )
 
 

@@ -2,25 +2,31 @@
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
 from typing import Any
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
 
-def send_email_to_user(*, user, template: str, context: dict[str, Any]) -> None:
+def send_email_to_user(
+    *, user, template: str, context: dict[str, Any], attachments: list[str] | None = None
+) -> None:
     """Queue `emails/<template>_{subject.txt,body.txt,body.html}` for `user`.
 
     The message is rendered by the worker in the user's preferred language, once the current
-    transaction has committed. `context` must be JSON-serialisable.
+    transaction has committed. `context` must be JSON-serialisable; `attachments` are names
+    of PDF files in the (private) default storage.
     """
     from coalition import tasks
 
     user_id = user.pk
-    transaction.on_commit(lambda: tasks.send_user_email.delay(user_id, template, context))
+    files = list(attachments or [])
+    transaction.on_commit(lambda: tasks.send_user_email.delay(user_id, template, context, files))
 
 
 def render_email(*, template: str, context: dict[str, Any], language: str) -> dict[str, Any]:
@@ -35,11 +41,20 @@ def render_email(*, template: str, context: dict[str, Any], language: str) -> di
 
 
 def deliver(
-    *, to: list[str], subject: str, body: str, html: str | None, from_email: str | None = None
+    *,
+    to: list[str],
+    subject: str,
+    body: str,
+    html: str | None,
+    from_email: str | None = None,
+    attachments: list[str] | None = None,
 ) -> None:
     message = EmailMultiAlternatives(subject=subject, body=body, to=to, from_email=from_email)
     if html:
         message.attach_alternative(html, "text/html")
+    for name in attachments or []:
+        with default_storage.open(name, "rb") as stored:
+            message.attach(PurePosixPath(name).name, stored.read(), "application/pdf")
     message.send()
 
 

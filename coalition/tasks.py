@@ -16,12 +16,14 @@ def deliver_email(payload: dict[str, Any]) -> None:
 
 
 @shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
-def send_user_email(user_id: int, template: str, context: dict[str, Any]) -> None:
+def send_user_email(
+    user_id: int, template: str, context: dict[str, Any], attachments: list[str] | None = None
+) -> None:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return
     message = emails.render_email(template=template, context=context, language=user.language)
-    emails.deliver(to=[user.email], **message)
+    emails.deliver(to=[user.email], attachments=attachments, **message)
 
 
 @shared_task

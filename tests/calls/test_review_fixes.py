@@ -64,6 +64,11 @@ def test_the_receipt_and_its_email_are_sent_once(
         services.application_submit(application=application, actor=officer)
     sent = len(mail.outbox)
     assert sent >= 1
+    # The confirmation carries the receipt itself.
+    for message in mail.outbox:
+        ((name, content, mimetype),) = message.attachments
+        assert name.endswith(".pdf") and mimetype == "application/pdf"
+        assert content.startswith(b"%PDF-")
     receipt = Application.objects.get(pk=application.pk).receipt.name
     # A retried task finds the receipt and sends nothing more.
     with django_capture_on_commit_callbacks(execute=True):
