@@ -121,6 +121,18 @@ def listed_regions() -> list[tuple[str, str]]:
     )
 
 
+def listed_municipality_ref(slug: str) -> Municipality:
+    """Just what identifies a listed municipality and who may edit it, or 404."""
+    municipality = (
+        Municipality.objects.filter(is_listed=True, slug=slug)
+        .only("pk", "name", "slug", "chapter_id")
+        .first()
+    )
+    if municipality is None:
+        raise Http404
+    return municipality
+
+
 def profile_for_public(slug: str) -> Municipality:
     """A listed municipality with everything its profile page shows, or 404."""
     try:

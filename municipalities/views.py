@@ -69,14 +69,24 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 def profile(request: HttpRequest, slug: str) -> HttpResponse:
-    municipality = selectors.profile_for_public(slug)
+    """A city's public profile. Like the directory, its body is rendered once per data
+    version and kind of reader (editor, signed-in, anonymous)."""
+    municipality = selectors.listed_municipality_ref(slug)
+    can_edit = can_view_profile_history(request.user, municipality)
+    variant = "editor" if can_edit else "signed-in" if request.user.is_authenticated else "public"
+    key = fragment_key(request, part=f"profile:{municipality.pk}", variant=variant)
+    body = cache.get(key)
+    if body is None:
+        body = render_to_string(
+            "municipalities/partials/profile_body.html",
+            {"municipality": selectors.profile_for_public(slug), "can_edit": can_edit},
+            request=request,
+        )
+        cache.set(key, body, FRAGMENT_TIMEOUT)
     return render(
         request,
         "municipalities/profile.html",
-        {
-            "municipality": municipality,
-            "can_edit": can_view_profile_history(request.user, municipality),
-        },
+        {"name": municipality.name, "body": mark_safe(body)},  # noqa: S308 - our own template
     )
 
 

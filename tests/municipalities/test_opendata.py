@@ -491,7 +491,7 @@ ENDPOINTS = {
 # What each costs, measured; the test below asserts the count does not grow with the rows.
 EXPECTED_QUERIES = {
     "directory": 7,  # form choices 3, count 1, page 1 + 2 prefetches
-    "profile": 3,  # municipality 1 + 2 prefetches
+    "profile": 4,  # who may edit 1, then the body: municipality 1 + 2 prefetches
     "map page": 6,  # form choices 3, municipalities 1 + 2 prefetches
     "map data": 6,
     "csv": 6,  # form choices 3, rows 1 + 2 prefetches per chunk
