@@ -8,6 +8,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from coalition.demo import DEMO_PASSWORD, seed_demo
+from coalition.models import User
 from tests.browser.helpers import fresh_totp_code
 from tests.factories import (
     PASSWORD,
@@ -24,10 +26,17 @@ def url_is(live_server, name: str) -> re.Pattern:
     return re.compile("^" + re.escape(live_server.url + reverse(name)) + r"(\?.*)?$")
 
 
-def sign_in_with_password(page, email: str) -> None:
+def sign_in_with_password(page, email: str, password: str = PASSWORD) -> None:
     page.locator('input[name="login"]').press_sequentially(email)
-    page.locator('input[name="password"]').press_sequentially(PASSWORD)
+    page.locator('input[name="password"]').press_sequentially(password)
     page.locator('input[name="password"]').press("Enter")
+
+
+@pytest.fixture
+def demo_staff_user():
+    """The demo's CIAR Chile staff account, as `make demo` creates it."""
+    seed_demo()
+    return User.objects.get(email="equipo.cl@demo.coalicion.test")
 
 
 @pytest.fixture
@@ -37,13 +46,14 @@ def staff_user():
 
 
 def test_staff_signs_in_with_totp_and_switches_to_english(
-    page, console, live_server, staff_user, artifacts_dir
+    page, console, live_server, demo_staff_user, artifacts_dir
 ):
+    staff_user = demo_staff_user
     secret = enable_totp(staff_user)
 
     page.goto(reverse("account_login"))
     expect(page.locator("html")).to_have_attribute("lang", "es")
-    sign_in_with_password(page, staff_user.email)
+    sign_in_with_password(page, staff_user.email, DEMO_PASSWORD)
 
     # allauth's second stage asks for the authenticator code.
     expect(page).to_have_url(url_is(live_server, "mfa_authenticate"))
@@ -53,7 +63,7 @@ def test_staff_signs_in_with_totp_and_switches_to_english(
     # "Mi panel" sends staff to their own dashboard.
     expect(page).to_have_url(url_is(live_server, "staff_dashboard"))
     expect(page.locator("html")).to_have_attribute("lang", "es")
-    expect(page.locator("main h1")).to_be_visible()
+    expect(page.locator("main h1")).to_contain_text("Mi panel")
     expect(page.locator("main")).to_contain_text("CIAR Chile")
     page.screenshot(path=str(artifacts_dir / "staff-dashboard-es.png"), full_page=True)
 
@@ -63,6 +73,7 @@ def test_staff_signs_in_with_totp_and_switches_to_english(
     expect(page).to_have_url(url_is(live_server, "staff_dashboard"))
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("#language-select")).to_have_value("en")
+    expect(page.locator("main h1")).to_contain_text("My dashboard")
     expect(page.locator("main")).to_contain_text("CIAR Chile")
     page.screenshot(path=str(artifacts_dir / "staff-dashboard-en.png"), full_page=True)
 
