@@ -342,8 +342,9 @@ def application_upload_document(
     )
     document.file.save(f"{kind}-{facts.sha256[:16]}.pdf", upload, save=False)
     document.save()
-    application.version += 1
-    application.save(update_fields=["version", "updated_at"])
+    # Documents are not part of the typed form: an upload leaves `version` alone, so an
+    # officer typing while a colleague (or their own other tab) uploads is not refused.
+    application.save(update_fields=["updated_at"])
     record_event(
         actor=actor,
         action="application.upload",
@@ -363,8 +364,7 @@ def application_remove_annex(*, document: Document, actor: User) -> None:
         raise ValidationError(_("Only annexes can be removed; replace the other documents."))
     document.file.delete(save=False)
     document.delete()
-    application.version += 1
-    application.save(update_fields=["version", "updated_at"])
+    application.save(update_fields=["updated_at"])
 
 
 def content_hash(application: Application) -> str:

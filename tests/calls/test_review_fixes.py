@@ -87,3 +87,24 @@ def test_a_late_reminder_says_the_real_number_of_days(
     subjects = [message.subject for message in mail.outbox]
     assert subjects
     assert all(subject.endswith("closes in 2 days") for subject in subjects), subjects
+
+
+def test_an_upload_does_not_make_an_open_form_stale(officer_client, application):
+    """Typing and uploading at the same time: the autosave after an upload still saves."""
+    from tests.calls import pdfs
+
+    loaded = post_form(application)
+    officer_client.post(
+        reverse("application_upload", args=[application.pk]),
+        {"kind": "report", "file": pdfs.as_upload(pdfs.pdf_with_pages(2))},
+        HTTP_HX_REQUEST="true",
+    )
+    assert application.documents.count() == 1
+    response = officer_client.post(
+        reverse("application_edit", args=[application.pk]),
+        {**loaded, "motivation": "Escrita mientras se subía el informe"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    application.refresh_from_db()
+    assert application.motivation == "Escrita mientras se subía el informe"
