@@ -129,6 +129,44 @@ QuestionFormSet = forms.formset_factory(QuestionForm, extra=1, can_delete=True)
 CriterionFormSet = forms.formset_factory(CriterionForm, extra=1, can_delete=True)
 
 
+def structure_formsets(call: Call):
+    """Unbound formsets showing the call's current requirements, questions and rubric."""
+    requirements = RequirementFormSet(
+        prefix="requirements",
+        initial=[
+            {"text": r.text, "evidence_requested": r.evidence_requested}
+            for r in call.requirements.all()
+        ],
+    )
+    questions = QuestionFormSet(
+        prefix="questions",
+        initial=[
+            {
+                "label": q.label,
+                "kind": q.kind,
+                "help_text": q.help_text,
+                "required": q.required,
+                "word_limit": q.word_limit,
+                "choices": "\n".join(q.choices),
+            }
+            for q in call.questions.all()
+        ],
+    )
+    criteria = CriterionFormSet(
+        prefix="criteria",
+        initial=[
+            {
+                "title": c.title,
+                "description": c.description,
+                "weight": c.weight,
+                "levels": "\n".join(f"{lvl.score}: {lvl.description}" for lvl in c.levels.all()),
+            }
+            for c in call.criteria.all()
+        ],
+    )
+    return requirements, questions, criteria
+
+
 def formset_rows(formset) -> list[dict[str, Any]]:
     """Cleaned rows of a formset, without deleted and untouched extra forms."""
     return [

@@ -15,7 +15,6 @@ from coalition.models import User
 from coalition.permissions import (
     can_manage_call,
     can_view_application,
-    is_officer_of,
     roles_of,
 )
 from municipalities.models import Officer
@@ -230,7 +229,3 @@ def call_applications_for_staff(
 
         applications = applications.filter(municipality__search_text__contains=fold(q))
     return applications.order_by(*STAFF_SORTS.get(sort, STAFF_SORTS["municipality"]))
-
-
-def is_officer_for(user: User, application: Application) -> bool:
-    return is_officer_of(user, application.municipality_id)

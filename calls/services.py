@@ -224,6 +224,26 @@ def change_status(
     )
 
 
+def email_officers(
+    application: Application,
+    *,
+    template: str,
+    attachments: list[str] | None = None,
+    **context: Any,
+) -> None:
+    """E-mail every approved officer of the applying city, each in their own language."""
+    context = {
+        "call": application.call.title,
+        "municipality": application.municipality.name,
+        "application_id": application.pk,
+        **context,
+    }
+    for officer in application_officers(application):
+        send_email_to_user(
+            user=officer, template=template, context=context, attachments=attachments
+        )
+
+
 @transaction.atomic
 def application_start(*, call: Call, municipality: Municipality, actor: User) -> Application:
     """Start (or return) the municipality's application, prefilled from its profile."""
@@ -467,17 +487,7 @@ def application_reopen(*, application: Application, actor: User, reason: str) ->
         action="application.reopen",
         details={"reason": application.reopen_reason},
     )
-    for officer in application_officers(application):
-        send_email_to_user(
-            user=officer,
-            template="application_reopened",
-            context={
-                "call": application.call.title,
-                "municipality": application.municipality.name,
-                "reason": application.reopen_reason,
-                "application_id": application.pk,
-            },
-        )
+    email_officers(application, template="application_reopened", reason=application.reopen_reason)
     return application
 
 
@@ -501,18 +511,12 @@ def application_send_receipt(*, application_id: int) -> None:
         pdf = build_receipt(application)
         application.receipt.save(f"receipt-{application.pk}.pdf", ContentFile(pdf), save=False)
         Application.objects.filter(pk=application.pk).update(receipt=application.receipt.name)
-    for officer in application_officers(application):
-        send_email_to_user(
-            user=officer,
-            template="application_submitted",
-            context={
-                "call": application.call.title,
-                "municipality": application.municipality.name,
-                "content_hash": application.content_hash,
-                "application_id": application.pk,
-            },
-            attachments=[application.receipt.name],
-        )
+    email_officers(
+        application,
+        template="application_submitted",
+        attachments=[application.receipt.name],
+        content_hash=application.content_hash,
+    )
 
 
 def application_render_dossier(*, application_id: int) -> Application:

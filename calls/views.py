@@ -25,6 +25,7 @@ from calls.forms import (
     ScreeningForm,
     StaffApplicationFilterForm,
     formset_rows,
+    structure_formsets,
 )
 from calls.models import Application, Call, Document
 from coalition.permissions import (
@@ -34,6 +35,7 @@ from coalition.permissions import (
     can_edit_application,
     can_manage_call,
     is_chapter_staff,
+    is_officer_of,
     staff_chapters,
 )
 from municipalities.models import Municipality
@@ -225,7 +227,7 @@ def application_remove_annex(request: HttpRequest, pk: int, document_id: int) ->
 @require_POST
 def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.access_application(request.user, pk)
-    if not selectors.is_officer_for(request.user, application):
+    if not is_officer_of(request.user, application.municipality_id):
         raise PermissionDenied
     try:
         services.application_submit(application=application, actor=request.user)
@@ -244,7 +246,7 @@ def application_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def application_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.access_application(request.user, pk)
-    if not selectors.is_officer_for(request.user, application):
+    if not is_officer_of(request.user, application.municipality_id):
         raise PermissionDenied
     try:
         services.application_withdraw(application=application, actor=request.user)
@@ -350,41 +352,7 @@ def staff_call_structure(request: HttpRequest, slug: str) -> HttpResponse:
                 messages.success(request, _("Requirements, questions and rubric saved."))
                 return redirect("staff_call_structure", slug=slug)
     else:
-        requirements = RequirementFormSet(
-            prefix="requirements",
-            initial=[
-                {"text": r.text, "evidence_requested": r.evidence_requested}
-                for r in call.requirements.all()
-            ],
-        )
-        questions = QuestionFormSet(
-            prefix="questions",
-            initial=[
-                {
-                    "label": q.label,
-                    "kind": q.kind,
-                    "help_text": q.help_text,
-                    "required": q.required,
-                    "word_limit": q.word_limit,
-                    "choices": "\n".join(q.choices),
-                }
-                for q in call.questions.all()
-            ],
-        )
-        criteria = CriterionFormSet(
-            prefix="criteria",
-            initial=[
-                {
-                    "title": c.title,
-                    "description": c.description,
-                    "weight": c.weight,
-                    "levels": "\n".join(
-                        f"{lvl.score}: {lvl.description}" for lvl in c.levels.all()
-                    ),
-                }
-                for c in call.criteria.all()
-            ],
-        )
+        requirements, questions, criteria = structure_formsets(call)
     return render(
         request,
         "calls/staff_call_structure.html",

@@ -160,10 +160,6 @@ def can_edit_municipality(user, municipality) -> bool:
     )
 
 
-def can_view_profile_history(user, municipality) -> bool:
-    return can_edit_municipality(user, municipality)
-
-
 def can_decide_officer(user, officer) -> bool:
     return user.is_authenticated and is_chapter_staff(user, officer.municipality.chapter_id)
 

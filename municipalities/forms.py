@@ -192,12 +192,9 @@ class ProfileForm(forms.ModelForm):
         return data
 
 
-class OfficerRequestForm(forms.Form):
-    municipality = forms.ModelChoiceField(
-        label=_("Municipality"),
-        queryset=Municipality.objects.filter(is_listed=True).order_by("country", "name"),
-        empty_label=_("Choose your municipality"),
-    )
+class RepresentationForm(forms.Form):
+    """What every request to represent a municipality says about the person asking."""
+
     position = forms.CharField(label=_("Your position"), max_length=160)
     message = forms.CharField(
         label=_("Message to the staff (optional)"),
@@ -207,7 +204,16 @@ class OfficerRequestForm(forms.Form):
     )
 
 
-class MunicipalityProposalForm(forms.Form):
+class OfficerRequestForm(RepresentationForm):
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"),
+        queryset=Municipality.objects.filter(is_listed=True).order_by("country", "name"),
+        empty_label=_("Choose your municipality"),
+    )
+    field_order = ["municipality", "position", "message"]
+
+
+class MunicipalityProposalForm(RepresentationForm):
     name = forms.CharField(label=_("Name of the municipality"), max_length=160)
     chapter = forms.ModelChoiceField(
         label=_("Coalition"), queryset=Chapter.objects.order_by("name"), empty_label=None
@@ -216,13 +222,7 @@ class MunicipalityProposalForm(forms.Form):
     official_website = forms.URLField(
         label=_("Official website"), required=False, assume_scheme="https"
     )
-    position = forms.CharField(label=_("Your position"), max_length=160)
-    message = forms.CharField(
-        label=_("Message to the staff (optional)"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    field_order = ["name", "chapter", "region", "official_website", "position", "message"]
 
 
 class RefusalForm(forms.Form):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coalition.models import Chapter
-from coalition.permissions import Area, area_required, can_view_profile_history, has_area
+from coalition.permissions import Area, area_required, can_edit_municipality, has_area
 from municipalities import selectors, services
 from municipalities.cache import FRAGMENT_TIMEOUT, fragment_key
 from municipalities.forms import (
@@ -72,7 +72,7 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
     """A city's public profile. Like the directory, its body is rendered once per data
     version and kind of reader (editor, signed-in, anonymous)."""
     municipality = selectors.listed_municipality_ref(slug)
-    can_edit = can_view_profile_history(request.user, municipality)
+    can_edit = can_edit_municipality(request.user, municipality)
     variant = "editor" if can_edit else "signed-in" if request.user.is_authenticated else "public"
     key = fragment_key(request, part=f"profile:{municipality.pk}", variant=variant)
     body = cache.get(key)
