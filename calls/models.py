@@ -48,6 +48,29 @@ class Call(models.Model):
     opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
     closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
     announces_at = models.DateTimeField(_("results announced at"), null=True, blank=True)
+    # The committee's side of the call (built in `calls.review`).
+    review_deadline = models.DateTimeField(_("review deadline"), null=True, blank=True)
+    reviewers_per_application = models.PositiveSmallIntegerField(
+        _("reviewers per application"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    review_load_cap = models.PositiveSmallIntegerField(
+        _("most applications per reviewer"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+    )
+    disagreement_threshold = models.PositiveSmallIntegerField(
+        _("disagreement threshold (points of 100)"),
+        default=25,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_(
+            "Applications whose highest and lowest review scores differ by more than this "
+            "are listed first for discussion."
+        ),
+    )
+    # Once closed, submitted reviews can no longer be revised.
+    committee_closed_at = models.DateTimeField(_("committee closed at"), null=True, blank=True)
     report_page_limit = models.PositiveSmallIntegerField(
         _("page limit of the report"),
         default=DEFAULT_REPORT_PAGE_LIMIT,
@@ -360,6 +383,10 @@ class ReminderSent(models.Model):
 class CommitteeMember(models.Model):
     """A person named to the evaluation committee of one call."""
 
+    class Kind(models.TextChoices):
+        OFFICIAL = "official", _("Official of a founding city")
+        EXPERT = "expert", _("Outside expert")
+
     call = models.ForeignKey(
         Call, on_delete=models.CASCADE, related_name="committee", verbose_name=_("call")
     )
@@ -369,13 +396,32 @@ class CommitteeMember(models.Model):
         related_name="committee_seats",
         verbose_name=_("user"),
     )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.EXPERT)
+    # Officials represent a founding city: they never review it, and cities of its region are
+    # flagged as potential conflicts.
+    municipality = models.ForeignKey(
+        "municipalities.Municipality",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="committee_seats",
+        verbose_name=_("municipality"),
+    )
+    affiliation = models.CharField(_("affiliation"), max_length=200, blank=True)
+    is_chair = models.BooleanField(_("chair"), default=False)
+    # A member who withdraws keeps their submitted reviews; open assignments are reassigned.
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     added_at = models.DateTimeField(_("added at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("committee member")
         verbose_name_plural = _("committee members")
         constraints = [
-            models.UniqueConstraint(fields=["call", "user"], name="unique_committee_member")
+            models.UniqueConstraint(fields=["call", "user"], name="unique_committee_member"),
+            models.CheckConstraint(
+                condition=Q(kind="expert") | Q(municipality__isnull=False),
+                name="committee_official_has_municipality",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReviewConfig(AppConfig):
+    """The evaluation committee of a call: conflicts, assignments, reviews, decisions."""
+
+    name = "calls.review"
+    label = "review"
+    verbose_name = _("Evaluation committee")
