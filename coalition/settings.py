@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "coalition",
     "municipalities",
     "calls",
+    "calls.review",
     "projects",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -1,7 +1,7 @@
 """The committee's half of a call: who reviews what, how they score, and what was decided.
 
 Scores follow the call's rubric (`calls.Criterion` with its `CriterionLevel`s). A review's
-score is the weighted mean over the criteria it assessed, on 0–100; "cannot assess" is left
+score is the weighted mean over the criteria it assessed, on 0-100; "cannot assess" is left
 out, never counted as 0 (see `calls.review.scoring`).
 """
 
@@ -190,6 +190,9 @@ class ReviewReminderSent(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.member_id}/{self.days_before}"
+
 
 class Review(models.Model):
     """One member's review of one application. Drafts autosave; submitted ones may be
@@ -246,6 +249,9 @@ class CriterionScore(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.review_id}/{self.criterion_id}"
+
 
 class ReviewRevision(models.Model):
     """A change to a submitted review: who, when, the old and the new content."""
@@ -260,6 +266,9 @@ class ReviewRevision(models.Model):
 
     class Meta:
         ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.review_id} @ {self.changed_at:%Y-%m-%d %H:%M}"
 
 
 class DiscussionPost(models.Model):
@@ -277,6 +286,9 @@ class DiscussionPost(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.body[:40]}"
+
 
 class Discussed(models.Model):
     """Staff mark an application as discussed by the committee."""
@@ -288,6 +300,9 @@ class Discussed(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     marked_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.application_id} discussed"
 
 
 class Decision(models.Model):
@@ -319,6 +334,9 @@ class Decision(models.Model):
         constraints = [
             models.CheckConstraint(condition=~Q(rationale=""), name="decision_has_rationale")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}: {self.outcome}"
 
 
 class ResultsPublication(models.Model):
@@ -364,3 +382,6 @@ class ResultsPublication(models.Model):
                 name="publication_needs_two_people",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.call_id}: {self.status}"

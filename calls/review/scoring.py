@@ -1,6 +1,6 @@
 """Pure arithmetic of the committee, on plain values, so pages and exports agree.
 
-Scores are on 0–100. A criterion's level score is already on 0–100 (`CriterionLevel.score`).
+Scores are on 0-100. A criterion's level score is already on 0-100 (`CriterionLevel.score`).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class ReviewScore:
     score: float | None  # None when nothing was assessed
-    weight_assessed: int  # share of the rubric's weight assessed, 0–100
+    weight_assessed: int  # share of the rubric's weight assessed, 0-100
 
 
 def review_score(weighted_levels: Iterable[tuple[int, int | None]]) -> ReviewScore:
