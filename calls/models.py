@@ -316,8 +316,17 @@ class Document(models.Model):
         ANNEX = "annex", _("Annex")
 
     class Signature(models.TextChoices):
-        DIGITAL = "digital", _("Digital signature")
-        NONE = "none", _("No digital signature (scanned or handwritten)")
+        """The verdict on the file's digital signatures (`calls.signatures`), the worst one
+        when there are several. Only VALID means the portal vouches for the signer."""
+
+        VALID = "valid", _("Valid signature, trusted issuer")
+        UNTRUSTED = "untrusted", _("Intact signature, issuer not verified")
+        MODIFIED = "modified", _("Invalid signature: modified after signing")
+        APPENDED = "appended", _("Invalid signature: content added after signing")
+        # Uploaded before signatures were verified, or a signature that cannot be checked
+        # (unsupported algorithm, malformed, outside the form fields).
+        UNVERIFIED = "unverified", _("Signature not verified")
+        NONE = "none", _("No digital signature")
 
     application = models.ForeignKey(
         Application,
@@ -332,7 +341,7 @@ class Document(models.Model):
     pages = models.PositiveIntegerField(_("pages"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     signature = models.CharField(
-        _("signature"), max_length=10, choices=Signature.choices, default=Signature.NONE
+        _("signature"), max_length=16, choices=Signature.choices, default=Signature.NONE
     )
     signer_name = models.CharField(_("signed by"), max_length=255, blank=True)
     signed_at = models.DateTimeField(_("signed at"), null=True, blank=True)
