@@ -385,3 +385,43 @@ class ResultsPublication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.call_id}: {self.status}"
+
+
+class CommitteeExport(models.Model):
+    """A CSV of every score or a PDF committee report, rendered by Celery, stored privately.
+
+    It holds what its requester may see when asking (`application_ids`, empty for all), and
+    only its requester (or staff of the chapter) downloads it.
+    """
+
+    class Kind(models.TextChoices):
+        SCORES_CSV = "scores_csv", _("Every score (CSV)")
+        REPORT_PDF = "report_pdf", _("Committee report (PDF)")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="committee_exports")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    # None: every application of the call (staff); else the ids the requester could see.
+    application_ids = models.JSONField(null=True, blank=True)
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to="committee-exports/%Y/%m/", blank=True)
+
+    class Meta:
+        verbose_name = _("committee export")
+        verbose_name_plural = _("committee exports")
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"

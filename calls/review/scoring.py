@@ -5,8 +5,12 @@ Scores are on 0-100. A criterion's level score is already on 0-100 (`CriterionLe
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import statistics
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
@@ -34,3 +38,55 @@ def review_score(weighted_levels: Iterable[tuple[int, int | None]]) -> ReviewSco
         return ReviewScore(None, 0)
     share = round(100 * assessed_weight / total_weight) if total_weight else 0
     return ReviewScore(weighted_sum / assessed_weight, share)
+
+
+# --- Leniency adjustment (advisory) ----------------------------------------------------------
+
+LENIENCY_EXPLANATION = _(
+    "Advisory: each reviewer's scores are standardised across their own reviews and rescaled "
+    "to the committee's mean and spread, so that a harsh or a lenient reviewer weighs like the "
+    "others. Decisions rest on the raw score; this column only helps to read it."
+)
+
+
+def reviewer_adjustment(
+    own_scores: list[float], committee_mean: float, committee_spread: float
+) -> Callable[[float], float]:
+    """How to map one reviewer's score onto the committee's scale.
+
+    With one review, nothing says whether the reviewer is harsh or lenient: the score is kept.
+    With several identical scores the reviewer expressed no preference among their
+    applications: each maps to the committee's mean. Otherwise z-score, then rescale.
+    """
+    if len(own_scores) < 2:
+        return lambda score: score
+    own_mean = statistics.fmean(own_scores)
+    own_spread = statistics.pstdev(own_scores)
+    if own_spread == 0:
+        return lambda score: committee_mean
+    return lambda score: committee_mean + (score - own_mean) / own_spread * committee_spread
+
+
+def leniency_adjusted(reviews: Iterable[tuple[int, int, float]]) -> dict[int, float]:
+    """Mean leniency-adjusted score per application, from (reviewer, application, score).
+
+    Never replaces the raw score: pages show it beside the raw one, marked advisory.
+    """
+    reviews = list(reviews)
+    if not reviews:
+        return {}
+    all_scores = [score for _reviewer, _application, score in reviews]
+    committee_mean = statistics.fmean(all_scores)
+    committee_spread = statistics.pstdev(all_scores)
+    by_reviewer: dict[int, list[float]] = defaultdict(list)
+    for reviewer, _application, score in reviews:
+        by_reviewer[reviewer].append(score)
+    adjust = {
+        reviewer: reviewer_adjustment(scores, committee_mean, committee_spread)
+        for reviewer, scores in by_reviewer.items()
+    }
+    per_application: dict[int, list[float]] = defaultdict(list)
+    for reviewer, application, score in reviews:
+        value = min(100.0, max(0.0, adjust[reviewer](score)))
+        per_application[application].append(value)
+    return {app: statistics.fmean(values) for app, values in per_application.items()}
