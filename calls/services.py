@@ -326,6 +326,7 @@ def application_upload_document(
     """Check an uploaded PDF and attach it. A refused file changes nothing: the previous
     valid document of that kind stays."""
     from calls.pdfcheck import inspect_pdf
+    from calls.signatures import trust_roots_for
 
     application = lock(application)
     ensure_open(application.call)
@@ -335,6 +336,8 @@ def application_upload_document(
         upload,
         max_bytes=call.max_upload_bytes,
         max_pages=call.report_page_limit if kind == Document.Kind.REPORT else None,
+        trust_roots=trust_roots_for(call.chapter.slug),
+        moment=timezone.now(),
     )
     if kind == Document.Kind.ANNEX:
         if application.documents.filter(kind=kind).count() >= call.max_annexes:

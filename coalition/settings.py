@@ -116,6 +116,11 @@ else:
 # Uploaded and generated files are private: there is no MEDIA_URL route, every download
 # goes through a view that checks permissions.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "private-media")
+# Parsing an uploaded PDF runs in a child process with these ceilings (calls.pdfsafety).
+PDF_CHECK_MAX_SECONDS = float(os.environ.get("PDF_CHECK_MAX_SECONDS", "2"))
+PDF_CHECK_MAX_MEMORY_MB = int(os.environ.get("PDF_CHECK_MAX_MEMORY_MB", "200"))
+# Roots for digital signatures: <dir>/*.pem for all chapters, <dir>/<chapter slug>/*.pem.
+SIGNATURE_TRUST_ROOTS_DIR = os.environ.get("SIGNATURE_TRUST_ROOTS_DIR", "")
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
