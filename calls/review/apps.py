@@ -8,3 +8,6 @@ class ReviewConfig(AppConfig):
     name = "calls.review"
     label = "review"
     verbose_name = _("Evaluation committee")
+
+    def ready(self) -> None:
+        from calls.review import signals  # noqa: F401  (connects the receivers)
