@@ -70,11 +70,30 @@ def call_for_public(slug: str) -> Call:
     return call
 
 
-def selected_municipalities(call: Call):
-    """The cities that joined through `call`: shown once its results are announced."""
+def selected_municipalities(call: Call, now=None) -> list:
+    """The cities selected through `call` (each item has `.municipality`), once its results
+    are published; never before, even past the announcement instant while beat has not run.
+
+    A call run before the portal had a committee (no publication at all) shows the cities
+    that joined with it as their cohort once its announcement instant has passed.
+    """
+    from calls.review.models import Decision, ResultsPublication
     from municipalities.models import Membership
 
-    return (
+    statuses = set(
+        ResultsPublication.objects.filter(call=call)
+        .exclude(status=ResultsPublication.Status.WITHDRAWN)
+        .values_list("status", flat=True)
+    )
+    if ResultsPublication.Status.PUBLISHED in statuses:
+        return list(
+            Application.objects.filter(call=call, decision__outcome=Decision.Outcome.SELECTED)
+            .select_related("municipality")
+            .order_by("municipality__name")
+        )
+    if statuses or call.phase(now) != Call.Phase.ANNOUNCED:
+        return []
+    return list(
         Membership.objects.filter(cohort=call)
         .select_related("municipality")
         .order_by("municipality__name")

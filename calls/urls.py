@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from calls import views
 
@@ -47,4 +47,5 @@ urlpatterns = [
         views.dossier_download,
         name="dossier_download",
     ),
+    path("", include("calls.review.urls_results")),
 ]

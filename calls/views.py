@@ -28,6 +28,7 @@ from calls.forms import (
     structure_formsets,
 )
 from calls.models import Application, Call, Document
+from calls.review.publication import published_result
 from coalition.permissions import (
     Area,
     area_required,
@@ -64,9 +65,7 @@ def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "is_open": call.is_open(),
             "municipalities": municipalities,
             "application": application,
-            "selected": list(selectors.selected_municipalities(call))
-            if call.phase() == Call.Phase.ANNOUNCED
-            else [],
+            "selected": selectors.selected_municipalities(call),
         },
     )
 
@@ -102,6 +101,8 @@ def application_context(request, application: Application, form=None, upload_for
         "can_edit": can_edit_application(request.user, application) and application.call.is_open(),
         "is_open": application.call.is_open(),
         "is_staff": is_chapter_staff(request.user, application.call.chapter_id),
+        # The decision and the committee's note, only once the results are published.
+        "result": published_result(application),
     }
 
 

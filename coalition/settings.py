@@ -214,6 +214,11 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Hourly: each reminder is sent once whatever the number of ticks (see ReminderSent).
     "deadline-reminders": {"task": "calls.tasks.send_deadline_reminders", "schedule": 60 * 60},
+    # Every five minutes: approved results go out at the announcement instant, exactly once.
+    "publish-due-results": {
+        "task": "calls.review.tasks_results.publish_due_results",
+        "schedule": 5 * 60,
+    },
     "purge-expired-generated-documents": {
         "task": "coalition.tasks.purge_old_documents",
         "schedule": 6 * 60 * 60,

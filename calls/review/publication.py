@@ -7,6 +7,9 @@ locked and `published_at` checked inside the same transaction.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -35,6 +38,35 @@ def results_published(call: Call | int) -> bool:
     return ResultsPublication.objects.filter(
         call_id=call_id, status=ResultsPublication.Status.PUBLISHED
     ).exists()
+
+
+@dataclass(frozen=True)
+class PublishedResult:
+    """What the applicant city sees: the outcome and the committee's note, no names, no
+    scores of individual reviewers."""
+
+    outcome: str
+    outcome_label: str
+    note: str
+    published_at: datetime
+
+
+def published_result(application: Application) -> PublishedResult | None:
+    """The decision on `application` once its call's results are published; None before."""
+    publication = ResultsPublication.objects.filter(
+        call_id=application.call_id, status=ResultsPublication.Status.PUBLISHED
+    ).first()
+    if publication is None:
+        return None
+    decision = Decision.objects.filter(application_id=application.pk).first()
+    if decision is None or str(application.pk) not in publication.decisions:
+        return None
+    return PublishedResult(
+        outcome=decision.outcome,
+        outcome_label=decision.get_outcome_display(),
+        note=decision.note_for_applicant,
+        published_at=publication.published_at,
+    )
 
 
 def current_decisions(call: Call) -> dict[str, str]:

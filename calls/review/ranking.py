@@ -13,8 +13,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import Max
+
 from calls.models import Application, Call, Criterion
-from calls.review.models import Assignment, CriterionScore, Review
+from calls.review.models import Assignment, CriterionScore, Decision, Review
 from calls.review.scoring import leniency_adjusted
 
 SORT_KEYS = (
@@ -59,6 +61,10 @@ class RankingRow:
     discussed: bool = False
     outcome: str = ""
     rank: int | None = None
+
+    @property
+    def outcome_label(self) -> str:
+        return Decision.Outcome(self.outcome).label if self.outcome else ""
 
     @property
     def spread(self) -> float | None:
@@ -182,19 +188,26 @@ def call_ranking(call: Call) -> Ranking:
         row.weights.append(weight)
         by_reviewer.append((member_id, application_id, float(score)))
 
-    criteria = [
-        CriterionColumn(pk, title, weight)
-        for pk, title, weight in Criterion.objects.filter(call_id=call.pk)
+    # Levels are on each criterion's own scale (e.g. 0-3): means are shown on 0-100.
+    tops: dict[int, int] = {}
+    criteria = []
+    for pk, title, weight, top in (
+        Criterion.objects.filter(call_id=call.pk)
+        .annotate(top=Max("levels__score"))
         .order_by("position", "id")
-        .values_list("id", "title", "weight")
-    ]
+        .values_list("id", "title", "weight", "top")
+    ):
+        criteria.append(CriterionColumn(pk, title, weight))
+        tops[pk] = top or 0
     sums: dict[tuple[int, int], list[float]] = defaultdict(list)
     for application_id, criterion_id, level_score in CriterionScore.objects.filter(
         review__assignment__application__call_id=call.pk,
         review__status=Review.Status.SUBMITTED,
         level__isnull=False,
     ).values_list("review__assignment__application_id", "criterion_id", "level__score"):
-        sums[(application_id, criterion_id)].append(float(level_score))
+        top = tops.get(criterion_id)
+        if top:
+            sums[(application_id, criterion_id)].append(100.0 * level_score / top)
     for (application_id, criterion_id), values in sums.items():
         row = rows.get(application_id)
         if row is not None:

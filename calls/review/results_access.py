@@ -20,6 +20,7 @@ from django.http import Http404
 
 from calls.models import Application, Call, CommitteeMember
 from calls.review.models import ConflictDeclaration, ConflictFlag, Review
+from calls.review.permissions import member_seat
 from coalition.permissions import is_chapter_staff, roles_of
 
 
@@ -35,12 +36,6 @@ class ResultsReader:
 
     def sees(self, application_id: int) -> bool:
         return self.application_ids is None or application_id in self.application_ids
-
-
-def active_seat(user, call: Call) -> CommitteeMember | None:
-    if not user.is_authenticated or call.pk not in roles_of(user).committee_call_ids:
-        return None
-    return CommitteeMember.objects.filter(call=call, user=user, withdrawn_at__isnull=True).first()
 
 
 def conflicted_application_ids(seat: CommitteeMember) -> set[int]:
@@ -81,7 +76,7 @@ def results_reader(user, call: Call) -> ResultsReader | None:
         eligible = Application.objects.filter(call=call, status=Application.Status.ELIGIBLE)
         ids = set(eligible.values_list("id", flat=True)) - hidden
         return ResultsReader(user.pk, True, False, frozenset(ids))
-    seat = active_seat(user, call)
+    seat = member_seat(user, call)
     if seat is None:
         return None
     conflicted = conflicted_application_ids(seat)
