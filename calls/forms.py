@@ -325,6 +325,9 @@ class ApplicationForm(forms.Form):
 
 class DocumentUploadForm(forms.Form):
     kind = forms.ChoiceField(choices=Document.Kind.choices, widget=forms.HiddenInput)
+    # The letter or report the page showed in the slot (0: none). An upload from a page that
+    # no longer shows the slot's current file is refused (see application_upload_document).
+    replaces = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
     file = forms.FileField(
         label=_("PDF file"),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),

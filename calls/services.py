@@ -32,6 +32,7 @@ from calls.selectors import application_officers, missing_items
 from coalition.audit import record_event
 from coalition.emails import send_email_to_user
 from coalition.models import User
+from coalition.outbox import enqueue
 from municipalities.models import Municipality
 
 REMINDER_DAYS = (7, 3, 1)
@@ -105,28 +106,44 @@ def call_set_structure(
             _("The weights of the criteria add up to %(total)s; they must add up to 100.")
             % {"total": total}
         )
+    new_requirements = [
+        EligibilityRequirement(call=call, position=i, **r) for i, r in enumerate(requirements)
+    ]
+    new_questions = [Question(call=call, position=i, **q) for i, q in enumerate(questions)]
+    new_criteria = [
+        (
+            Criterion(
+                call=call,
+                position=i,
+                title=data["title"],
+                description=data.get("description", ""),
+                weight=data["weight"],
+            ),
+            [
+                CriterionLevel(score=lvl["score"], description=lvl["description"])
+                for lvl in data.get("levels", [])
+            ],
+        )
+        for i, data in enumerate(criteria)
+    ]
+    # bulk_create runs no model validation: every row is validated here first, so a value
+    # the model refuses (a score over 100, a number beyond its column) never reaches the
+    # database, whoever calls this. The structure page's forms report the same at the field.
+    _validate_rows(new_requirements, parent="call")
+    _validate_rows(new_questions, parent="call")
+    _validate_rows([criterion for criterion, _levels in new_criteria], parent="call")
+    for _criterion, levels in new_criteria:
+        _validate_rows(levels, parent="criterion")
     call.requirements.all().delete()
     call.questions.all().delete()
     call.criteria.all().delete()
-    EligibilityRequirement.objects.bulk_create(
-        EligibilityRequirement(call=call, position=i, **r) for i, r in enumerate(requirements)
-    )
-    Question.objects.bulk_create(
-        Question(call=call, position=i, **q) for i, q in enumerate(questions)
-    )
-    for i, data in enumerate(criteria):
-        levels = data.get("levels", [])
-        criterion = Criterion.objects.create(
-            call=call,
-            position=i,
-            title=data["title"],
-            description=data.get("description", ""),
-            weight=data["weight"],
-        )
-        CriterionLevel.objects.bulk_create(
-            CriterionLevel(criterion=criterion, score=lvl["score"], description=lvl["description"])
-            for lvl in levels
-        )
+    EligibilityRequirement.objects.bulk_create(new_requirements)
+    Question.objects.bulk_create(new_questions)
+    for criterion, levels in new_criteria:
+        criterion.save()
+        for level in levels:
+            level.criterion = criterion
+        CriterionLevel.objects.bulk_create(levels)
     record_event(
         actor=actor,
         action="call.structure",
@@ -138,6 +155,23 @@ def call_set_structure(
             "criteria": len(criteria),
         },
     )
+
+
+def _validate_rows(rows: list, *, parent: str) -> None:
+    """`full_clean()` each unsaved row (its parent is not saved yet, or is being replaced);
+    the first refusal names the row, counted from 1."""
+    for number, row in enumerate(rows, start=1):
+        try:
+            row.full_clean(exclude=[parent], validate_unique=False)
+        except ValidationError as error:
+            raise ValidationError(
+                _("%(kind)s %(number)s: %(problem)s")
+                % {
+                    "kind": str(row._meta.verbose_name).capitalize(),
+                    "number": number,
+                    "problem": " ".join(error.messages),
+                }
+            ) from error
 
 
 def call_publication_problems(call: Call) -> list[str]:
@@ -319,16 +353,25 @@ def application_save_draft(
     return application
 
 
-@transaction.atomic
 def application_upload_document(
-    *, application: Application, actor: User, kind: str, upload: UploadedFile
+    *,
+    application: Application,
+    actor: User,
+    kind: str,
+    upload: UploadedFile,
+    replaces: int | None = None,
 ) -> Document:
     """Check an uploaded PDF and attach it. A refused file changes nothing: the previous
-    valid document of that kind stays."""
-    from calls.pdfcheck import inspect_pdf
-    from calls.signatures import trust_roots_for
+    valid document of that kind stays.
 
-    application = lock(application)
+    `replaces` is the id of the letter or report the uploader saw in the slot (0 for an empty
+    slot; None skips the check): when someone else filled the slot meanwhile, the upload is
+    refused with a message instead of silently throwing their file away.
+    """
+    from calls.pdfcheck import inspect_pdf
+
+    # Checking and storing the file take time: both happen before the transaction, so that
+    # the application's row (and on SQLite the whole database) is locked only for the writes.
     ensure_open(application.call)
     ensure_editable(application)
     call = application.call
@@ -336,20 +379,7 @@ def application_upload_document(
         upload,
         max_bytes=call.max_upload_bytes,
         max_pages=call.report_page_limit if kind == Document.Kind.REPORT else None,
-        trust_roots=trust_roots_for(call.chapter.slug),
-        moment=timezone.now(),
     )
-    if kind == Document.Kind.ANNEX:
-        if application.documents.filter(kind=kind).count() >= call.max_annexes:
-            raise ValidationError(
-                _("This call accepts at most %(count)s annexes.") % {"count": call.max_annexes}
-            )
-    else:
-        for previous in application.documents.filter(kind=kind):
-            # The old file goes only once the new one is committed: a rollback keeps it.
-            stale_name, storage = previous.file.name, previous.file.storage
-            transaction.on_commit(lambda name=stale_name, s=storage: s.delete(name))
-            previous.delete()
     upload.seek(0)
     document = Document(
         application=application,
@@ -364,18 +394,62 @@ def application_upload_document(
         uploaded_by=actor,
     )
     document.file.save(f"{kind}-{facts.sha256[:16]}.pdf", upload, save=False)
+    try:
+        with transaction.atomic():
+            attach_document(document, replaces=replaces)
+    except IntegrityError as error:
+        # The unique constraint caught a concurrent upload the lock did not serialise.
+        document.file.storage.delete(document.file.name)
+        raise ValidationError(slot_taken_message()) from error
+    except BaseException:
+        # A refused or failed attachment leaves no orphan file behind.
+        document.file.storage.delete(document.file.name)
+        raise
+    return document
+
+
+def slot_taken_message() -> str:
+    return _(
+        "Someone uploaded another file here while you were choosing yours: check it, and "
+        "upload yours again if it should replace it."
+    )
+
+
+def attach_document(document: Document, *, replaces: int | None) -> None:
+    """Inside a transaction: lock the application, check it is still open and the slot is as
+    the uploader saw it, replace the previous letter or report, save and audit."""
+    application = lock(document.application)
+    ensure_open(application.call)
+    ensure_editable(application)
+    call = application.call
+    kind = document.kind
+    if kind == Document.Kind.ANNEX:
+        if application.documents.filter(kind=kind).count() >= call.max_annexes:
+            raise ValidationError(
+                _("This call accepts at most %(count)s annexes.") % {"count": call.max_annexes}
+            )
+    else:
+        previous_documents = list(application.documents.filter(kind=kind))
+        current = previous_documents[0].pk if previous_documents else 0
+        if replaces is not None and replaces != current:
+            raise ValidationError(slot_taken_message())
+        for previous in previous_documents:
+            # The old file goes only once the new one is committed: a rollback keeps it.
+            stale_name, storage = previous.file.name, previous.file.storage
+            transaction.on_commit(lambda name=stale_name, s=storage: s.delete(name))
+            previous.delete()
+    document.application = application
     document.save()
     # Documents are not part of the typed form: an upload leaves `version` alone, so an
     # officer typing while a colleague (or their own other tab) uploads is not refused.
     application.save(update_fields=["updated_at"])
     record_event(
-        actor=actor,
+        actor=document.uploaded_by,
         action="application.upload",
         target=application,
         chapter=call.chapter_id,
-        details={"kind": kind, "pages": facts.pages, "sha256": facts.sha256},
+        details={"kind": kind, "pages": document.pages, "sha256": document.sha256},
     )
-    return document
 
 
 @transaction.atomic
@@ -435,7 +509,9 @@ def application_submit(*, application: Application, actor: User) -> Application:
         storage = application.receipt.storage
         transaction.on_commit(lambda: storage.delete(stale_receipt))
     application_id = application.pk
-    transaction.on_commit(lambda: tasks.send_submission_receipt.delay(application_id))
+    # Through the outbox: with the broker down the submission still answers, and the
+    # receipt follows once it is back.
+    enqueue(tasks.send_submission_receipt, application_id)
     return application
 
 

@@ -5,7 +5,6 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -29,6 +28,7 @@ from calls.forms import (
 )
 from calls.models import Application, Call, Document
 from calls.review.publication import published_result
+from coalition.outbox import enqueue
 from coalition.permissions import (
     Area,
     area_required,
@@ -182,6 +182,7 @@ def application_upload(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 kind=form.cleaned_data["kind"],
                 upload=form.cleaned_data["file"],
+                replaces=form.cleaned_data["replaces"],
             )
         except ValidationError as exc:
             error = " ".join(exc.messages)
@@ -489,7 +490,7 @@ def staff_application(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("staff_application", pk=pk)
             if action == "dossier":
                 application_id = application.pk
-                transaction.on_commit(lambda: tasks.render_dossier.delay(application_id))
+                enqueue(tasks.render_dossier, application_id)
                 messages.success(request, _("The dossier is being prepared."))
                 return redirect("staff_application", pk=pk)
         except ValidationError as exc:

@@ -8,9 +8,10 @@ from typing import Any
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from coalition.outbox import enqueue
 
 
 def send_email_to_user(
@@ -19,14 +20,13 @@ def send_email_to_user(
     """Queue `emails/<template>_{subject.txt,body.txt,body.html}` for `user`.
 
     The message is rendered by the worker in the user's preferred language, once the current
-    transaction has committed. `context` must be JSON-serialisable; `attachments` are names
-    of PDF files in the (private) default storage.
+    transaction has committed (through the outbox: a broker outage delays it, loses nothing).
+    `context` must be JSON-serialisable; `attachments` are names of PDF files in the (private)
+    default storage.
     """
     from coalition import tasks
 
-    user_id = user.pk
-    files = list(attachments or [])
-    transaction.on_commit(lambda: tasks.send_user_email.delay(user_id, template, context, files))
+    enqueue(tasks.send_user_email, user.pk, template, context, list(attachments or []))
 
 
 def render_email(*, template: str, context: dict[str, Any], language: str) -> dict[str, Any]:
@@ -65,4 +65,4 @@ def enqueue_delivery(
     from coalition import tasks
 
     payload = {"to": to, "subject": subject, "body": body, "html": html, "from_email": from_email}
-    transaction.on_commit(lambda: tasks.deliver_email.delay(payload))
+    enqueue(tasks.deliver_email, payload)

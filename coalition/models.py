@@ -225,3 +225,23 @@ class GeneratedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
+
+
+class QueuedTask(models.Model):
+    """A Celery task waiting to be handed to the broker (see `coalition.outbox`).
+
+    Written in the transaction whose work the task continues, deleted once the broker has
+    taken the message: while Redis is down the row stays, and the periodic sweep sends it.
+    """
+
+    task = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.task}{tuple(self.args)!r}"

@@ -99,15 +99,30 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves several requests at once (runserver and gunicorn threads).
+    # SQLite's defaults answer a second writer with "database is locked": WAL lets readers
+    # go on while one writes, IMMEDIATE takes the write lock when a transaction begins (a
+    # deferred one that reads first cannot wait for it and fails at once), and the timeout
+    # is how long a writer waits for the lock.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(os.environ.get("SQLITE_TIMEOUT", "20")),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Logs and serves without the cache while Redis is unreachable (coalition/cache.py).
+            "BACKEND": "coalition.cache.FailSoftRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "coalition"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 else:
@@ -150,6 +165,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
 ACCOUNT_ADAPTER = "coalition.adapters.AccountAdapter"
+# Behind N proxies of our own (the TLS proxy), rate limits key on the address the outermost
+# one saw, read from X-Forwarded-For; with 0 that header, which anyone can forge, is ignored.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -195,6 +213,8 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds; without it an unreachable mail server holds a worker forever.
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Coalición IA <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -207,11 +227,26 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# A worker killed mid-task (OOM, SIGKILL, a lost node) leaves its message to another worker.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Redis redelivers a message not acknowledged within this time: longer than any task and any
+# retry countdown (e-mail retries wait at most an hour), or a slow task would run twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+# Queueing must not hold a request long when the broker is down (coalition/outbox.py keeps
+# the task and sends it later).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Tasks the broker could not take when they were queued (see coalition/outbox.py).
+    "dispatch-queued-tasks": {"task": "coalition.tasks.dispatch_queued_tasks", "schedule": 60},
     # Hourly: each reminder is sent once whatever the number of ticks (see ReminderSent).
     "deadline-reminders": {"task": "calls.tasks.send_deadline_reminders", "schedule": 60 * 60},
     # Every five minutes: approved results go out at the announcement instant, exactly once.

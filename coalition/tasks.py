@@ -2,28 +2,62 @@
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from typing import Any
 
 from celery import shared_task
 
-from coalition import emails, services
+from coalition import emails, outbox, services
 from coalition.models import User
 
+logger = logging.getLogger(__name__)
 
-@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
-def deliver_email(payload: dict[str, Any]) -> None:
-    emails.deliver(**payload)
+# An e-mail waits for the mail server for about a day: 30 s, 1 min, 2 min ... then hourly.
+# The longest wait stays below the broker's visibility timeout (settings), or Redis would
+# hand the waiting message to a second worker.
+MAIL_RETRIES = 30
+MAIL_FIRST_WAIT = 30
+MAIL_LONGEST_WAIT = 60 * 60
+# The server answered and refused this message: trying again would be refused again.
+PERMANENT_SMTP_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused)
 
 
-@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+def retry_mail_later(task, error: Exception) -> None:
+    """Retry a delivery that failed on the connection (server down, timeout, refused
+    connection, 4xx answer) with a growing wait. Run in process (no broker), the error
+    propagates instead, and `coalition.outbox` keeps the task for later."""
+    if task.request.is_eager or isinstance(error, PERMANENT_SMTP_ERRORS):
+        raise error
+    wait = min(MAIL_FIRST_WAIT * 2**task.request.retries, MAIL_LONGEST_WAIT)
+    logger.warning("Mail server unavailable (%s); retrying in %s s", error, wait)
+    raise task.retry(exc=error, countdown=wait, max_retries=MAIL_RETRIES)
+
+
+@shared_task(bind=True)
+def deliver_email(self, payload: dict[str, Any]) -> None:
+    try:
+        emails.deliver(**payload)
+    except OSError as error:  # smtplib's errors are OSErrors too
+        retry_mail_later(self, error)
+
+
+@shared_task(bind=True)
 def send_user_email(
-    user_id: int, template: str, context: dict[str, Any], attachments: list[str] | None = None
+    self,
+    user_id: int,
+    template: str,
+    context: dict[str, Any],
+    attachments: list[str] | None = None,
 ) -> None:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None:
         return
     message = emails.render_email(template=template, context=context, language=user.language)
-    emails.deliver(to=[user.email], attachments=attachments, **message)
+    try:
+        emails.deliver(to=[user.email], attachments=attachments, **message)
+    except OSError as error:
+        retry_mail_later(self, error)
 
 
 @shared_task
@@ -34,3 +68,8 @@ def render_coalition_summary(document_id: int) -> None:
 @shared_task
 def purge_old_documents() -> int:
     return services.generated_documents_purge()
+
+
+@shared_task
+def dispatch_queued_tasks() -> int:
+    return outbox.dispatch_due()
