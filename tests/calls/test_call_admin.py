@@ -6,13 +6,21 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from calls import services
-from calls.models import Application, Call, Criterion, EligibilityRequirement
+from calls.models import (
+    Application,
+    Call,
+    Criterion,
+    CriterionLevel,
+    EligibilityRequirement,
+    Question,
+)
 from coalition.models import AuditEvent
-from tests.calls.helpers import browser_form, fill_in, make_call
+from tests.calls.helpers import browser_form, fill_in, make_call, structure
 from tests.factories import MunicipalityFactory, OfficerFactory
 
 pytestmark = pytest.mark.django_db
@@ -292,6 +300,112 @@ def test_malformed_score_levels_are_reported_at_the_field(staff_client, draft_ca
     errors = response.context["criteria"].forms[0].errors
     assert errors["levels"] == ['Line 1 should read "score: description".']
     assert not Criterion.objects.filter(call=draft_call).exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "row", "field", "expected"),
+    [
+        # Found by hand: a 500 on PostgreSQL (smallint), and 200 stored past the model's cap.
+        (
+            {"criteria-0-levels": "0: nada\n40000: todo"},
+            ("criteria", 0),
+            "levels",
+            "Line 2: Ensure this value is less than or equal to 100.",
+        ),
+        (
+            {"criteria-0-levels": "0: nada\n200: todo"},
+            ("criteria", 0),
+            "levels",
+            "Line 2: Ensure this value is less than or equal to 100.",
+        ),
+        (
+            {"criteria-0-levels": "0: nada\n5: " + "x" * 301},
+            ("criteria", 0),
+            "levels",
+            "Line 2: Ensure this value has at most 300 characters (it has 301).",
+        ),
+        (
+            {"criteria-0-weight": str(10**20)},
+            ("criteria", 0),
+            "weight",
+            "Ensure this value is less than or equal to 100.",
+        ),
+        (
+            {"questions-0-word_limit": "99999999999"},
+            ("questions", 0),
+            "word_limit",
+            "Ensure this value is less than or equal to 2147483647.",
+        ),
+        (
+            {"questions-0-word_limit": str(10**20)},
+            ("questions", 0),
+            "word_limit",
+            "Ensure this value is less than or equal to 2147483647.",
+        ),
+        (
+            {"questions-0-kind": "javascript"},
+            ("questions", 0),
+            "kind",
+            "Select a valid choice. javascript is not one of the available choices.",
+        ),
+        (
+            {"requirements-0-text": "x" * 100_000},
+            ("requirements", 0),
+            "text",
+            "Ensure this value has at most 300 characters (it has 100000).",
+        ),
+    ],
+)
+def test_values_the_model_refuses_are_reported_at_their_row_and_field(
+    staff_client, draft_call, typed, row, field, expected
+):
+    """Every row the formsets save is validated as the model does: an error at the field of
+    its row, a 400 page with everything typed, nothing saved."""
+    data = structure_page(staff_client, draft_call)
+    data.update(
+        {
+            "requirements-0-text": "Tener un área de innovación",
+            "questions-0-label": "¿Qué proyecto de IA impulsaría?",
+            "questions-0-kind": "long_text",
+            "questions-0-word_limit": "300",
+            "criteria-0-title": "Capacidad institucional",
+            "criteria-0-weight": "100",
+            "criteria-0-levels": "0: sin área\n5: área con presupuesto",
+        }
+    )
+    data.update(typed)
+    response = staff_client.post(reverse("staff_call_structure", args=[draft_call.slug]), data)
+    assert response.status_code == 400
+    prefix, number = row
+    assert response.context[prefix].forms[number].errors[field] == [expected]
+    page = response.content.decode()
+    assert "¿Qué proyecto de IA impulsaría?" in page
+    assert "Capacidad institucional" in page
+    for value in typed.values():
+        if len(value) < 1000:
+            assert value.split("\n")[-1] in page
+    assert not EligibilityRequirement.objects.filter(call=draft_call).exists()
+    assert not Question.objects.filter(call=draft_call).exists()
+    assert not Criterion.objects.filter(call=draft_call).exists()
+
+
+def test_the_structure_service_validates_every_row_before_replacing_anything(call, staff_user):
+    """`call_set_structure` bulk-creates its rows; it refuses a row the model refuses (a level
+    score over 100, a word limit beyond its column) and keeps the structure it had."""
+    before = list(CriterionLevel.objects.filter(criterion__call=call).values_list("score"))
+    bad_level = structure()
+    bad_level["criteria"][0]["levels"][1]["score"] = 200
+    with pytest.raises(ValidationError) as refused:
+        services.call_set_structure(call=call, actor=staff_user, **bad_level)
+    assert (
+        "Score level 2: Ensure this value is less than or equal to 100." in refused.value.messages
+    )
+    bad_question = structure()
+    bad_question["questions"][0]["kind"] = "javascript"
+    with pytest.raises(ValidationError):
+        services.call_set_structure(call=call, actor=staff_user, **bad_question)
+    assert list(CriterionLevel.objects.filter(criterion__call=call).values_list("score")) == before
+    assert call.questions.count() == len(structure()["questions"])
 
 
 def test_structure_is_frozen_after_the_first_submission(staff_client, call, application, officer):

@@ -43,6 +43,11 @@ from tests.calls.conftest import (  # noqa: F401  (fixtures re-exported for this
 )
 from tests.calls.helpers import add_document, make_call
 from tests.factories import MunicipalityFactory, OfficerFactory, UserFactory, enable_totp
+from tests.review.results_fixtures import (  # noqa: F401  (results fixtures)
+    rubric,
+    second_staff_user,
+    superuser,
+)
 
 
 def close_call(call: Call) -> Call:

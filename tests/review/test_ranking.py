@@ -15,8 +15,7 @@ from calls.review.models import Discussed
 from calls.review.ranking import call_ranking, ordered_for_display
 from calls.review.scoring import leniency_adjusted, reviewer_adjustment
 from tests.factories import MunicipalityFactory
-from tests.review.results_fixtures import (  # noqa: F401  (fixture)
-    rubric,
+from tests.review.results_fixtures import (
     set_rubric_levels,
     write_review,
 )
