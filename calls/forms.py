@@ -5,10 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils.translation import gettext_lazy as _
 
-from calls.models import Application, Call, Document, Question
+from calls.models import (
+    Application,
+    Call,
+    Criterion,
+    CriterionLevel,
+    Document,
+    EligibilityRequirement,
+    Question,
+)
 from calls.services import FORM_FIELDS
+from municipalities.models import Municipality
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -58,26 +71,56 @@ class CallForm(forms.ModelForm):
         return cleaned
 
 
-class RequirementForm(forms.Form):
-    text = forms.CharField(label=_("Requirement"), max_length=300)
-    evidence_requested = forms.BooleanField(label=_("Ask for evidence"), required=False)
-
-
-class QuestionForm(forms.Form):
-    label = forms.CharField(label=_("Question"), max_length=300)
-    # The select always posts a kind: an initial equal to the first option keeps a blank
-    # extra row "unchanged", so the formset does not validate (and refuse) it.
-    kind = forms.ChoiceField(
-        label=_("Kind"), choices=Question.Kind.choices, initial=Question.Kind.SHORT_TEXT
+def model_formfield(model: type[models.Model], name: str, **kwargs) -> forms.Field:
+    """The form field the model field itself builds, with its value limits written into the
+    field (so the browser shows them): the model's Min/MaxValueValidators, and for integers
+    the range of the column on PostgreSQL. SQLite stores 64-bit integers in any integer
+    column, so without that bound a value accepted on the embedded database would fail in
+    production."""
+    model_field = model._meta.get_field(name)
+    low, high = BaseDatabaseOperations.integer_field_ranges.get(
+        model_field.get_internal_type(), (None, None)
     )
-    help_text = forms.CharField(label=_("Help text"), max_length=300, required=False)
-    required = forms.BooleanField(label=_("Required"), required=False, initial=True)
-    word_limit = forms.IntegerField(label=_("Word limit"), min_value=1, required=False)
+    for validator in model_field.validators:
+        if isinstance(validator, MinValueValidator):
+            low = validator.limit_value if low is None else max(low, validator.limit_value)
+        elif isinstance(validator, MaxValueValidator):
+            high = validator.limit_value if high is None else min(high, validator.limit_value)
+    if low is not None:
+        kwargs["min_value"] = max(low, kwargs.get("min_value", low))
+    if high is not None:
+        kwargs["max_value"] = min(high, kwargs.get("max_value", high))
+    return model_field.formfield(**kwargs)
+
+
+class RowForm(forms.ModelForm):
+    """A formset row validated exactly as the model does: its fields are the model's own, and
+    ModelForm's `_post_clean` runs `full_clean()` on the unsaved row (validators, column ranges
+    of the database in use, choices), putting each error at its field. The rows are
+    bulk-created later, where no model validation runs, so this is where it must happen."""
+
+
+class RequirementForm(RowForm):
+    class Meta:
+        model = EligibilityRequirement
+        fields = ["text", "evidence_requested"]
+
+
+class QuestionForm(RowForm):
+    # The select always posts a kind: an initial equal to the first option keeps a blank
+    # extra row "unchanged", so the formset does not validate (and refuse) it. (With an
+    # initial, the model field offers no blank choice.)
+    kind = model_formfield(Question, "kind", initial=Question.Kind.SHORT_TEXT)
+    word_limit = model_formfield(Question, "word_limit", min_value=1, required=False)
     choices = forms.CharField(
         label=_("Choices (one per line)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    class Meta:
+        model = Question
+        fields = ["label", "kind", "help_text", "required", "word_limit", "choices"]
 
     def clean(self):
         cleaned = super().clean()
@@ -90,35 +133,47 @@ class QuestionForm(forms.Form):
         return cleaned
 
 
-class CriterionForm(forms.Form):
-    title = forms.CharField(label=_("Criterion"), max_length=200)
-    description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-    weight = forms.IntegerField(label=_("Weight (%)"), min_value=1, max_value=100)
+class CriterionForm(RowForm):
+    weight = model_formfield(Criterion, "weight", label=_("Weight (%)"))
     levels = forms.CharField(
         label=_("Score levels"),
         help_text=_('One per line, as "score: what it means", e.g. "0: no plan".'),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
+    class Meta:
+        model = Criterion
+        fields = ["title", "description", "weight"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
     def clean_levels(self) -> list[dict[str, Any]]:
+        """Each line becomes a CriterionLevel, validated by the model before it is kept; an
+        error names its line and keeps the text as typed (nothing is cut)."""
         levels, seen = [], set()
         for number, line in enumerate(self.cleaned_data["levels"].splitlines(), start=1):
             if not line.strip():
                 continue
             score, sep, description = line.partition(":")
-            if not sep or not score.strip().isdigit() or not description.strip():
+            score = score.strip()
+            if not sep or not score.isascii() or not score.isdigit() or not description.strip():
                 raise forms.ValidationError(
                     _('Line %(number)s should read "score: description".'),
                     params={"number": number},
                 )
-            if int(score) in seen:
+            level = CriterionLevel(score=int(score), description=description.strip())
+            try:
+                level.full_clean(exclude=["criterion"], validate_unique=False)
+            except ValidationError as error:
                 raise forms.ValidationError(
-                    _("The score %(score)s appears twice."), params={"score": int(score)}
+                    _("Line %(number)s: %(problem)s"),
+                    params={"number": number, "problem": " ".join(error.messages)},
+                ) from error
+            if level.score in seen:
+                raise forms.ValidationError(
+                    _("The score %(score)s appears twice."), params={"score": level.score}
                 )
-            seen.add(int(score))
-            levels.append({"score": int(score), "description": description.strip()[:300]})
+            seen.add(level.score)
+            levels.append({"score": level.score, "description": level.description})
         if len(levels) < 2:
             raise forms.ValidationError(_("Describe at least two score levels."))
         return levels
@@ -174,6 +229,13 @@ def formset_rows(formset) -> list[dict[str, Any]]:
         for form in formset.forms
         if form.cleaned_data and not form.cleaned_data.get("DELETE")
     ]
+
+
+class ApplicationStartForm(forms.Form):
+    """Which municipality starts an application. Anything but the id of an existing
+    municipality (text, a negative or huge number, nothing) is "no such municipality"."""
+
+    municipality = forms.ModelChoiceField(queryset=Municipality.objects.all())
 
 
 class ApplicationForm(forms.Form):

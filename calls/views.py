@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from calls import selectors, services, tasks
 from calls.forms import (
     ApplicationForm,
+    ApplicationStartForm,
     CallForm,
     CriterionFormSet,
     DocumentUploadForm,
@@ -39,7 +40,6 @@ from coalition.permissions import (
     is_officer_of,
     staff_chapters,
 )
-from municipalities.models import Municipality
 
 # --- Public -------------------------------------------------------------------------------
 
@@ -77,7 +77,10 @@ def call_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def application_start(request: HttpRequest, slug: str) -> HttpResponse:
     call = selectors.call_for_public(slug)
-    municipality = get_object_or_404(Municipality, pk=request.POST.get("municipality") or 0)
+    form = ApplicationStartForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    municipality = form.cleaned_data["municipality"]
     if not can_apply(request.user, municipality):
         raise PermissionDenied
     try:
