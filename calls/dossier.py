@@ -11,12 +11,19 @@ signature's stamp is painted onto its page. What the portal knows about each sig
 (checked on upload) is listed in the form part; the signed originals are kept unchanged.
 
 Both PDFs are rendered in the chapter's language and time zone, unless told otherwise.
+
+Every attached file is parsed first by the same bounded check as an upload
+(`calls.pdfcheck.check_in_child`: a child process with a ceiling on memory and CPU time,
+which reads every object of the file). Only a file that passes is merged, so a hostile
+file that was stored before the checks existed cannot take the worker down: it is left
+out, and a page in its place says so.
 """
 
 from __future__ import annotations
 
 import io
 import logging
+import textwrap
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
@@ -26,7 +33,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
 from calls.models import Application, Document, EligibilityRequirement, Question
-from calls.pdfcheck import format_size
+from calls.pdfcheck import PdfRefused, check_in_child, format_size
 from coalition.pdf import render_pdf
 
 logger = logging.getLogger(__name__)
@@ -70,6 +77,8 @@ def build_dossier(application: Application, *, language: str | None = None) -> b
         writer.append(PdfReader(io.BytesIO(form_pdf)), outline_item=_("Form"))
         for attachment in attachments:
             if not attachment.included:
+                if attachment.problem:
+                    _add_notice_page(writer, attachment.title, attachment.problem)
                 continue
             start = len(writer.pages)
             writer.append(attachment.reader, outline_item=attachment.title)
@@ -148,6 +157,20 @@ def _open(attachment: Attachment) -> None:
     try:
         with document.file.open("rb") as handle:
             data = handle.read()
+        check_in_child(data, max_pages=None, verify_signatures=False)
+    except (PdfRefused, OSError) as error:
+        logger.warning(
+            "Dossier of application %s: document %s left out by the check: %s",
+            document.application_id,
+            document.pk,
+            getattr(error, "code", error),
+        )
+        attachment.problem = _(
+            "This document could not be included: the file is damaged or too complex to "
+            "read safely. The original is kept in the portal."
+        )
+        return
+    try:
         reader = PdfReader(io.BytesIO(data), strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
             raise ValueError("needs a password")
@@ -162,6 +185,35 @@ def _open(attachment: Attachment) -> None:
         attachment.problem = _("The file could not be read; it is not included.")
         return
     attachment.reader = reader
+
+
+def _add_notice_page(writer: PdfWriter, title: str, text: str) -> None:
+    """A page in place of a document that is not merged, with a bookmark to it."""
+    font = writer._add_object(
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Font"),
+                NameObject("/Subtype"): NameObject("/Type1"),
+                NameObject("/BaseFont"): NameObject("/Helvetica"),
+                NameObject("/Encoding"): NameObject("/WinAnsiEncoding"),
+            }
+        )
+    )
+    page = writer.add_blank_page(595.28, 841.89)
+    page[NameObject("/Resources")] = DictionaryObject(
+        {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
+    )
+    lines = [(16, title), *((11, line) for line in textwrap.wrap(text, 85))]
+    ops = [b"BT 72 770 Td"]
+    for size, line in lines:
+        raw = line.encode("cp1252", "replace")
+        escaped = raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+        ops.append(b"/F1 %d Tf (%s) Tj 0 -%d Td" % (size, escaped, size + 8))
+    ops.append(b"ET")
+    content = DecodedStreamObject()
+    content.set_data(b"\n".join(ops))
+    page[NameObject("/Contents")] = writer._add_object(content)
+    writer.add_outline_item(title=title, page_number=len(writer.pages) - 1)
 
 
 def _display(value) -> str:
@@ -222,7 +274,7 @@ def _context(application: Application, attachments: list[Attachment]) -> dict:
             "size": format_size(a.document.size),
             "sha256": a.document.sha256,
             "signature": a.document.get_signature_display(),
-            "digital": a.document.signature == Document.Signature.DIGITAL,
+            "digital": a.document.signature != Document.Signature.NONE,
             "signer_name": a.document.signer_name,
             "signed_at": a.document.signed_at,
             "problem": a.problem,

@@ -218,6 +218,7 @@ def check_in_child(
     trust_roots: tuple[bytes, ...] = (),
     moment: dt.datetime | None = None,
     limits: Limits | None = None,
+    verify_signatures: bool = True,
 ) -> dict:
     """The bounded parse of `source` (bytes or a path): the child's answer, or `PdfRefused`.
     `calls.dossier` uses it on stored files before merging them."""
@@ -228,6 +229,7 @@ def check_in_child(
             max_pages,
             trust_roots,
             moment,
+            verify_signatures,
             limits=limits or limits_from_settings(),
         )
     except TooComplex as error:
