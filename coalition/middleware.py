@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -31,3 +32,22 @@ class UserLanguageMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class MfaSetupMiddleware:
+    """A request refused to someone whose privileged rights wait for two-factor set-up is
+    sent to set-up instead of a bare 403, whichever view refused it. The refusal itself comes
+    from `coalition.permissions.roles_of`, which withholds those rights until then."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from coalition.permissions import needs_mfa_setup, redirect_to_mfa_setup
+
+        if isinstance(exception, PermissionDenied) and needs_mfa_setup(request.user):
+            return redirect_to_mfa_setup(request)
+        return None

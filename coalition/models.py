@@ -212,6 +212,16 @@ class GeneratedDocument(models.Model):
         related_name="+",
         verbose_name=_("requested by"),
     )
+    # The chapter it was asked for: only that chapter's staff see it, and it shows only that
+    # chapter. Empty means every chapter, which only a superuser may ask for.
+    chapter = models.ForeignKey(
+        Chapter,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="generated_documents",
+        verbose_name=_("chapter"),
+    )
     language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

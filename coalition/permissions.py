@@ -2,20 +2,27 @@
 
 Roles are not flags on the user: they come from records (chapter staff, committee seats,
 approved officer links). `roles_of` reads them once per request and caches them on the user.
+
+Two-factor gate: staff, committee and superuser rights are only *effective* once the user has
+two-factor authentication (when `REQUIRE_MFA_FOR_PRIVILEGED` is on). Until then `roles_of`
+answers as if the user held none of them, so every check built on it — dashboards, object
+checks, selectors, downloads — refuses by the same rule, whatever view asks. The rights the
+user holds on record stay readable through `recorded_roles`, so that the portal can send them
+to set-up instead of answering a bare 403. Officer rights need no second factor.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 
 from coalition.models import Chapter, GeneratedDocument
@@ -31,7 +38,7 @@ class Area(StrEnum):
     OFFICER = "officer"
 
 
-# Areas whose users must have two-factor authentication before they enter.
+# Areas whose rights need two-factor authentication.
 MFA_AREAS = frozenset({Area.STAFF, Area.COMMITTEE})
 
 
@@ -54,14 +61,31 @@ class Roles:
             areas.append(Area.OFFICER)
         return areas
 
+    @property
+    def is_privileged(self) -> bool:
+        """Whether any of these rights needs two-factor authentication."""
+        return self.is_superuser or bool(self.staff_chapter_ids or self.committee_call_ids)
+
+    def without_privileges(self) -> Roles:
+        return replace(
+            self, is_superuser=False, staff_chapter_ids=frozenset(), committee_call_ids=frozenset()
+        )
+
 
 NO_ROLES = Roles(False, frozenset(), frozenset(), frozenset())
 
 
-def roles_of(user) -> Roles:
+def lacks_required_mfa(user) -> bool:
+    """Whether the portal withholds privileged rights from `user` for want of a second factor."""
+    return settings.REQUIRE_MFA_FOR_PRIVILEGED and not is_mfa_enabled(user)
+
+
+def recorded_roles(user) -> Roles:
+    """The roles the user's records grant, before the two-factor gate. Use `roles_of` for any
+    decision; this one only tells whom to send to two-factor set-up."""
     if not user.is_authenticated or not user.is_active:
         return NO_ROLES
-    cached = getattr(user, "_coalition_roles", None)
+    cached = getattr(user, "_coalition_recorded_roles", None)
     if cached is not None:
         return cached
     from calls.models import CommitteeMember
@@ -79,12 +103,53 @@ def roles_of(user) -> Roles:
             )
         ),
     )
+    user._coalition_recorded_roles = roles
+    return roles
+
+
+def roles_of(user) -> Roles:
+    """The roles the user may use now: privileged ones only with two-factor authentication."""
+    if not user.is_authenticated or not user.is_active:
+        return NO_ROLES
+    cached = getattr(user, "_coalition_roles", None)
+    if cached is not None:
+        return cached
+    roles = recorded_roles(user)
+    # Ask for the authenticator only when it matters: one query, privileged users only.
+    if roles.is_privileged and lacks_required_mfa(user):
+        roles = roles.without_privileges()
     user._coalition_roles = roles
     return roles
 
 
+def forget_roles(user) -> None:
+    """Drop the roles cached on `user` (after a change of records or of authenticators)."""
+    for attribute in ("_coalition_roles", "_coalition_recorded_roles"):
+        user.__dict__.pop(attribute, None)
+
+
 def has_area(user, area: Area) -> bool:
     return area in roles_of(user).areas
+
+
+def needs_mfa_setup(user, area: Area | None = None) -> bool:
+    """Whether the user holds privileged rights (of `area`, or any) that the two-factor gate
+    withholds: such users are sent to set-up rather than refused."""
+    if not user.is_authenticated:
+        return False
+    recorded = recorded_roles(user)
+    if area is None:
+        withheld = recorded.is_privileged or user.is_staff
+    else:
+        withheld = area in MFA_AREAS and area in recorded.areas
+    return withheld and lacks_required_mfa(user)
+
+
+def redirect_to_mfa_setup(request: HttpRequest) -> HttpResponseRedirect:
+    """Send the user to two-factor set-up, remembering where they were going."""
+    if request.method == "GET":
+        request.session[MFA_RETURN_SESSION_KEY] = request.get_full_path()
+    return redirect("mfa_required")
 
 
 def is_chapter_staff(user, chapter: Chapter | int) -> bool:
@@ -107,18 +172,20 @@ def can_view_audit_log(user) -> bool:
     return has_area(user, Area.STAFF)
 
 
-def can_request_coalition_summary(user) -> bool:
-    return has_area(user, Area.STAFF)
+def can_request_coalition_summary(user, chapter: Chapter | None) -> bool:
+    """Staff ask for a summary of a chapter they run; only a superuser for every chapter."""
+    if chapter is None:
+        return roles_of(user).is_superuser
+    return is_chapter_staff(user, chapter)
 
 
 def can_download_generated_document(user, document: GeneratedDocument) -> bool:
+    """A summary belongs to the chapter it was asked for (none: every chapter)."""
     if document.kind == GeneratedDocument.Kind.COALITION_SUMMARY:
-        return has_area(user, Area.STAFF)
+        if document.chapter_id is None:
+            return roles_of(user).is_superuser
+        return is_chapter_staff(user, document.chapter_id)
     return False
-
-
-def needs_mfa_setup(user, area: Area) -> bool:
-    return area in MFA_AREAS and settings.REQUIRE_MFA_FOR_PRIVILEGED and not is_mfa_enabled(user)
 
 
 def area_required(area: Area) -> Callable:
@@ -132,12 +199,11 @@ def area_required(area: Area) -> Callable:
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
-            if not has_area(request.user, area):
-                raise PermissionDenied
+            if has_area(request.user, area):
+                return view(request, *args, **kwargs)
             if needs_mfa_setup(request.user, area):
-                request.session[MFA_RETURN_SESSION_KEY] = request.get_full_path()
-                return redirect("mfa_required")
-            return view(request, *args, **kwargs)
+                return redirect_to_mfa_setup(request)
+            raise PermissionDenied
 
         return wrapper
 
@@ -160,8 +226,18 @@ def can_edit_municipality(user, municipality) -> bool:
     )
 
 
+def is_own_officer_request(user, officer) -> bool:
+    return user.is_authenticated and officer.user_id == user.pk
+
+
 def can_decide_officer(user, officer) -> bool:
-    return user.is_authenticated and is_chapter_staff(user, officer.municipality.chapter_id)
+    """Another staff member of the city's chapter, or a superuser: a role always needs a
+    second person, so nobody decides their own request."""
+    return (
+        user.is_authenticated
+        and is_chapter_staff(user, officer.municipality.chapter_id)
+        and not is_own_officer_request(user, officer)
+    )
 
 
 # --- Calls and applications -------------------------------------------------------------

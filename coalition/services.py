@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
@@ -9,8 +10,9 @@ from pypdf import PdfReader
 
 from coalition.audit import record_event
 from coalition.emails import send_email_to_user
-from coalition.models import GeneratedDocument, User
+from coalition.models import Chapter, GeneratedDocument, User
 from coalition.pdf import render_pdf
+from coalition.permissions import can_request_coalition_summary
 from coalition.selectors import coalition_summary
 
 
@@ -21,19 +23,26 @@ def user_set_language(*, user: User, language: str) -> None:
 
 
 @transaction.atomic
-def coalition_summary_request(*, requested_by: User, language: str) -> GeneratedDocument:
-    """Ask for a new coalition summary PDF; a Celery task renders it after commit."""
+def coalition_summary_request(
+    *, requested_by: User, language: str, chapter: Chapter | None
+) -> GeneratedDocument:
+    """Ask for a new summary PDF of `chapter` (None: every chapter, for a superuser); a
+    Celery task renders it after commit."""
     from coalition import tasks
 
+    if not can_request_coalition_summary(requested_by, chapter):
+        raise PermissionDenied
     document = GeneratedDocument.objects.create(
         kind=GeneratedDocument.Kind.COALITION_SUMMARY,
         requested_by=requested_by,
+        chapter=chapter,
         language=language,
     )
     record_event(
         actor=requested_by,
         action="coalition_summary.request",
         target=document,
+        chapter=chapter,
         to_state=document.status,
     )
     transaction.on_commit(lambda: tasks.render_coalition_summary.delay(document.pk))
@@ -42,14 +51,17 @@ def coalition_summary_request(*, requested_by: User, language: str) -> Generated
 
 def coalition_summary_render(*, document_id: int) -> GeneratedDocument:
     """Render the summary PDF of a pending document. Safe to run twice."""
-    document = GeneratedDocument.objects.get(pk=document_id)
+    document = GeneratedDocument.objects.select_related("chapter").get(pk=document_id)
     if document.status == GeneratedDocument.Status.READY:
         return document
     try:
         with translation.override(document.language):
             pdf = render_pdf(
                 "pdf/coalition_summary.html",
-                {"summary": coalition_summary(), "generated_at": timezone.now()},
+                {
+                    "summary": coalition_summary(chapter=document.chapter),
+                    "generated_at": timezone.now(),
+                },
             )
         page_count = len(PdfReader(ContentFile(pdf)).pages)
     except Exception:
@@ -71,6 +83,7 @@ def coalition_summary_render(*, document_id: int) -> GeneratedDocument:
             actor=None,
             action="coalition_summary.render",
             target=document,
+            chapter=document.chapter_id,
             from_state=GeneratedDocument.Status.PENDING,
             to_state=document.status,
             details={"pages": page_count},

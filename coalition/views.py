@@ -13,13 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coalition import selectors, services
-from coalition.forms import LanguageForm
+from coalition.forms import LanguageForm, SummaryRequestForm
 from coalition.models import GeneratedDocument
 from coalition.permissions import (
     MFA_RETURN_SESSION_KEY,
     Area,
     area_required,
     can_download_generated_document,
+    recorded_roles,
     roles_of,
     staff_chapters,
 )
@@ -42,8 +43,9 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """ "Mi panel": each role lands on its own dashboard, the most privileged first."""
-    areas = roles_of(request.user).areas
+    """ "Mi panel": each role lands on its own dashboard, the most privileged first (one
+    waiting for two-factor set-up sends the user there)."""
+    areas = recorded_roles(request.user).areas
     if areas:
         return redirect(AREA_DASHBOARDS[areas[0]])
     from municipalities.selectors import officer_links
@@ -99,6 +101,14 @@ def officer_dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+def summary_request_form(request: HttpRequest) -> SummaryRequestForm:
+    return SummaryRequestForm(
+        request.POST if request.method == "POST" else None,
+        chapters=staff_chapters(request.user).order_by("name"),
+        allow_all=roles_of(request.user).is_superuser,
+    )
+
+
 @area_required(Area.STAFF)
 def audit_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.audit_events_visible_to(request.user), 50).get_page(
@@ -110,25 +120,31 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 @area_required(Area.STAFF)
 @require_http_methods(["GET", "POST"])
 def coalition_summary(request: HttpRequest) -> HttpResponse:
-    if request.method == "POST":
+    """Summaries of the chapters the user runs: ask for one, follow it, download it."""
+    form = summary_request_form(request)
+    if request.method == "POST" and form.is_valid():
         services.coalition_summary_request(
-            requested_by=request.user, language=translation.get_language()
+            requested_by=request.user,
+            language=translation.get_language(),
+            chapter=form.cleaned_data["chapter"],
         )
         messages.success(request, _("The summary is being prepared. It will appear below."))
         return redirect("coalition_summary")
-    documents = selectors.recent_generated_documents(kind=GeneratedDocument.Kind.COALITION_SUMMARY)
+    documents = selectors.coalition_summaries_visible_to(request.user)
     template = (
         "coalition/partials/summary_documents.html"
-        if request.htmx
+        if request.htmx and request.method == "GET"
         else "coalition/coalition_summary.html"
     )
     return render(
         request,
         template,
         {
+            "form": form,
             "documents": documents,
             "any_pending": any(d.status == d.Status.PENDING for d in documents),
         },
+        status=400 if form.errors else 200,
     )
 
 

@@ -29,7 +29,14 @@ class OfficerAdmin(admin.ModelAdmin):
     list_filter = ["status", "municipality__chapter"]
     search_fields = ["user__email", "municipality__name"]
     autocomplete_fields = ["user", "municipality"]
-    readonly_fields = ["decided_at", "decided_by"]
+
+    def get_readonly_fields(self, request, obj=None) -> list[str]:
+        """Requests are decided on the staff's officer-requests page, by someone other than
+        the requester, with an audit event: the admin never sets a status, nor moves a
+        decided link to another person or city (that would approve it for them)."""
+        if obj is None:
+            return ["status", "decided_at", "decided_by", "refusal_reason"]
+        return ["user", "municipality", "status", "decided_at", "decided_by", "refusal_reason"]
 
 
 @admin.register(ProfileRevision)

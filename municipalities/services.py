@@ -11,6 +11,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coalition.audit import record_event
 from coalition.emails import send_email_to_user
@@ -160,8 +161,17 @@ def municipality_propose(
     return officer_request(user=user, municipality=municipality, position=position, message=message)
 
 
+# A role always needs a second person: whoever asked for it never grants it to themselves.
+OWN_REQUEST_MESSAGE = gettext_lazy(
+    "You cannot decide your own request to represent a municipality: another staff member "
+    "of the chapter or a superuser decides it."
+)
+
+
 def _decide(officer: Officer, *, actor: User, status: str, reason: str = "") -> Officer:
     locked = Officer.objects.select_for_update().select_related("municipality").get(pk=officer.pk)
+    if locked.user_id == actor.pk:
+        raise ValidationError(OWN_REQUEST_MESSAGE, code="own_request")
     if locked.status != Officer.Status.PENDING:
         raise ValidationError(_("This request has already been decided."))
     previous = locked.status

@@ -13,7 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coalition.models import Chapter
-from coalition.permissions import Area, area_required, can_edit_municipality, has_area
+from coalition.permissions import (
+    Area,
+    area_required,
+    can_decide_officer,
+    can_edit_municipality,
+    has_area,
+)
 from municipalities import selectors, services
 from municipalities.cache import FRAGMENT_TIMEOUT, fragment_key
 from municipalities.forms import (
@@ -23,7 +29,7 @@ from municipalities.forms import (
     ProfileForm,
     RefusalForm,
 )
-from municipalities.models import Municipality, Programme
+from municipalities.models import Municipality, Officer, Programme
 
 DIRECTORY_PAGE_SIZE = 24
 
@@ -208,21 +214,31 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("dashboard")
 
 
+def officer_requests_context(request: HttpRequest, refusal_form: RefusalForm) -> dict:
+    requests = list(selectors.pending_officer_requests(request.user))
+    return {
+        "requests": requests,
+        # One's own request is listed without buttons: someone else decides it.
+        "decidable": {o.pk for o in requests if can_decide_officer(request.user, o)},
+        "refusal_form": refusal_form,
+    }
+
+
 @area_required(Area.STAFF)
 def officer_requests(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "municipalities/officer_requests.html",
-        {
-            "requests": list(selectors.pending_officer_requests(request.user)),
-            "refusal_form": RefusalForm(),
-        },
+        officer_requests_context(request, RefusalForm()),
     )
 
 
 @area_required(Area.STAFF)
 @require_POST
 def officer_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    if Officer.objects.filter(pk=pk, user=request.user).exists():
+        messages.error(request, services.OWN_REQUEST_MESSAGE)
+        return redirect("officer_requests")
     officer = selectors.access_officer_for_decision(request.user, pk)
     decision = request.POST.get("decision")
     try:
@@ -239,11 +255,7 @@ def officer_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 return render(
                     request,
                     "municipalities/officer_requests.html",
-                    {
-                        "requests": list(selectors.pending_officer_requests(request.user)),
-                        "refusal_form": form,
-                        "refusing": officer.pk,
-                    },
+                    {**officer_requests_context(request, form), "refusing": officer.pk},
                     status=400,
                 )
             services.officer_refuse(

@@ -195,7 +195,9 @@ def ready_summary(staff_user, chapter, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         from coalition.services import coalition_summary_request
 
-        document = coalition_summary_request(requested_by=staff_user, language="en")
+        document = coalition_summary_request(
+            requested_by=staff_user, language="en", chapter=chapter
+        )
     document.refresh_from_db()
     assert document.status == GeneratedDocument.Status.READY
     mail.outbox.clear()
@@ -226,13 +228,17 @@ def test_staff_request_a_summary_and_get_it_by_e_mail(
         reader = read_pdf(stored.read())
     assert document.page_count == len(reader.pages) >= 2
     text = text_of(reader)
-    for name in ("CIAR Chile", "CIIAR Argentina", "GovTech Connect", "Red regional"):
-        assert name in text
+    # Staff of one chapter get the summary of their chapter, nothing of the others.
+    assert document.chapter == chapter
+    assert "CIAR Chile" in text
+    for name in ("CIIAR Argentina", "GovTech Connect", "Red regional"):
+        assert name not in text
 
     request_event = AuditEvent.objects.get(action="coalition_summary.request")
     assert request_event.actor == staff_user
     assert request_event.target_id == str(document.pk)
     assert request_event.to_state == "pending"
+    assert request_event.chapter == chapter
     render_event = AuditEvent.objects.get(action="coalition_summary.render")
     assert render_event.actor is None
     assert (render_event.from_state, render_event.to_state) == ("pending", "ready")
@@ -288,7 +294,11 @@ def test_rendering_twice_does_nothing_the_second_time(
 @pytest.mark.django_db
 @pytest.mark.parametrize("role_user", ["staff", "superuser"], indirect=True)
 def test_staff_download_the_summary(client, ready_summary, role_user, other_staff_user):
-    for user in (role_user, other_staff_user):
+    """The chapter's staff and superusers; not the staff of another chapter."""
+    client.force_login(other_staff_user)
+    url = reverse("generated_document_download", args=[ready_summary.pk])
+    assert client.get(url).status_code == 403
+    for user in (role_user,):
         client.force_login(user)
         response = client.get(reverse("generated_document_download", args=[ready_summary.pk]))
         assert response.status_code == 200
@@ -320,7 +330,10 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, ready_summary):
 @pytest.mark.django_db
 def test_a_summary_not_ready_yet_is_not_found(client, staff_user):
     pending = GeneratedDocument.objects.create(
-        kind=GeneratedDocument.Kind.COALITION_SUMMARY, language="es", requested_by=staff_user
+        kind=GeneratedDocument.Kind.COALITION_SUMMARY,
+        language="es",
+        requested_by=staff_user,
+        chapter=staff_user.chapter_roles.get().chapter,
     )
     client.force_login(staff_user)
     assert client.get(reverse("generated_document_download", args=[pending.pk])).status_code == 404
