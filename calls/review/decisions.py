@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from calls.models import Application
 from calls.review.models import CriterionScore, Decision, ResultsPublication, Review
-from calls.review.ranking import call_ranking
+from calls.review.ranking import call_ranking, conflicted
 from calls.review.results_access import can_decide_application
 from coalition.audit import record_event
 from coalition.models import User
@@ -24,6 +24,7 @@ def score_snapshot(application: Application) -> dict[str, Any]:
     row = ranking.row(application.pk)
     reviews = list(
         Review.objects.filter(assignment__application=application, status=Review.Status.SUBMITTED)
+        .exclude(conflicted("assignment"))
         .order_by("id")
         .values_list("id", "score", "weight_assessed", "version")
     )

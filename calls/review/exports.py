@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 
 from calls.models import Call, CommitteeMember
 from calls.review.models import CommitteeExport, CriterionScore, Review
-from calls.review.ranking import Ranking, call_ranking
+from calls.review.ranking import Ranking, call_ranking, conflicted
 from calls.review.results_access import results_reader
 from calls.review.scoring import LENIENCY_EXPLANATION
 from coalition.audit import record_event
@@ -84,7 +84,7 @@ def score_rows(call: Call, application_ids: list[int] | None, *, names: bool) ->
     """One row per submitted review and criterion, best application first."""
     scores = CriterionScore.objects.filter(
         review__assignment__application__call=call, review__status=Review.Status.SUBMITTED
-    )
+    ).exclude(conflicted("review__assignment"))
     if application_ids is not None:
         scores = scores.filter(review__assignment__application_id__in=application_ids)
     values = scores.order_by(
@@ -168,13 +168,16 @@ def score_sheets(call: Call, ranking: Ranking) -> list[dict[str, Any]]:
         (review_id, criterion_id): (score, description, cannot)
         for review_id, criterion_id, score, description, cannot in CriterionScore.objects.filter(
             review__assignment__application_id__in=ids, review__status=Review.Status.SUBMITTED
-        ).values_list(
+        )
+        .exclude(conflicted("review__assignment"))
+        .values_list(
             "review_id", "criterion_id", "level__score", "level__description", "cannot_assess"
         )
     }
     reviews: dict[int, list[dict[str, Any]]] = {}
     for review_id, application_id, score, weight, comment in (
         Review.objects.filter(assignment__application_id__in=ids, status=Review.Status.SUBMITTED)
+        .exclude(conflicted("assignment"))
         .order_by("id")
         .values_list(
             "id", "assignment__application_id", "score", "weight_assessed", "overall_comment"

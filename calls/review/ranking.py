@@ -13,10 +13,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 
 from calls.models import Application, Call, Criterion
-from calls.review.models import Assignment, CriterionScore, Decision, Review
+from calls.review.models import (
+    Assignment,
+    ConflictDeclaration,
+    ConflictFlag,
+    CriterionScore,
+    Decision,
+    Review,
+)
 from calls.review.scoring import leniency_adjusted
 
 SORT_KEYS = (
@@ -138,6 +145,21 @@ def sort_rows(rows: list[RankingRow], key: str, descending: bool) -> list[Rankin
     return present + missing
 
 
+def conflicted(assignment_path: str = "") -> Exists:
+    """Whether the assignment at `assignment_path` is conflicted: a review by a member who
+    declared, or was found to have, a conflict with the application never counts, even if it
+    was written before the conflict came to light."""
+    prefix = f"{assignment_path}__" if assignment_path else ""
+    member, application = OuterRef(f"{prefix}member_id"), OuterRef(f"{prefix}application_id")
+    declared = ConflictDeclaration.objects.filter(
+        member_id=member, application_id=application, has_conflict=True
+    )
+    flagged = ConflictFlag.objects.filter(
+        member_id=member, application_id=application, status__in=ConflictFlag.EXCLUDING
+    )
+    return Exists(declared) | Exists(flagged)
+
+
 def call_ranking(call: Call) -> Ranking:
     """Every eligible application of `call` with its statistics, best weighted mean first."""
     applications = Application.objects.filter(
@@ -162,13 +184,17 @@ def call_ranking(call: Call) -> Ranking:
         )
 
     # Assignments with their review, if any: who reviewed what, for the leniency model too.
-    assignments = Assignment.objects.filter(application__call_id=call.pk).values_list(
-        "application_id",
-        "member_id",
-        "member__withdrawn_at",
-        "review__status",
-        "review__score",
-        "review__weight_assessed",
+    assignments = (
+        Assignment.objects.filter(application__call_id=call.pk)
+        .exclude(conflicted())
+        .values_list(
+            "application_id",
+            "member_id",
+            "member__withdrawn_at",
+            "review__status",
+            "review__score",
+            "review__weight_assessed",
+        )
     )
     by_reviewer: list[tuple[int, int, float]] = []
     for application_id, member_id, withdrawn_at, status, score, weight in assignments:
@@ -200,11 +226,15 @@ def call_ranking(call: Call) -> Ranking:
         criteria.append(CriterionColumn(pk, title, weight))
         tops[pk] = top or 0
     sums: dict[tuple[int, int], list[float]] = defaultdict(list)
-    for application_id, criterion_id, level_score in CriterionScore.objects.filter(
-        review__assignment__application__call_id=call.pk,
-        review__status=Review.Status.SUBMITTED,
-        level__isnull=False,
-    ).values_list("review__assignment__application_id", "criterion_id", "level__score"):
+    for application_id, criterion_id, level_score in (
+        CriterionScore.objects.filter(
+            review__assignment__application__call_id=call.pk,
+            review__status=Review.Status.SUBMITTED,
+            level__isnull=False,
+        )
+        .exclude(conflicted("review__assignment"))
+        .values_list("review__assignment__application_id", "criterion_id", "level__score")
+    ):
         top = tops.get(criterion_id)
         if top:
             sums[(application_id, criterion_id)].append(100.0 * level_score / top)

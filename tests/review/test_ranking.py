@@ -186,3 +186,16 @@ def test_ranking_selector_runs_four_queries(review_call, far_official, expert):
     with CaptureQueriesContext(connection) as queries:
         call_ranking(review_call)
     assert len(queries) == 4
+
+
+def test_a_review_by_a_member_found_conflicted_no_longer_counts(scored, far_official):
+    from calls.review.models import ConflictFlag
+
+    before = call_ranking(scored[0].call).row(scored[0].pk)
+    assert before.submitted == 3
+    ConflictFlag.objects.create(
+        member=far_official, application=scored[0], reason="same_region", status="confirmed"
+    )
+    after = call_ranking(scored[0].call).row(scored[0].pk)
+    assert (after.submitted, after.assigned) == (2, 2)
+    assert after.high == pytest.approx(80)  # far_official's 100 is gone
