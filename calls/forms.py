@@ -431,6 +431,16 @@ class StaffApplicationFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("Any")), *Application.Status.choices]
     )
+    # The verdict on the commitment letter's signature (calls.signatures).
+    signature = forms.ChoiceField(
+        label=_("Letter signature"),
+        required=False,
+        choices=[
+            ("", _("Any")),
+            *Document.Signature.choices,
+            ("no_letter", _("No letter uploaded")),
+        ],
+    )
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,

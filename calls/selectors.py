@@ -234,8 +234,9 @@ STAFF_SORTS = {
 
 
 def call_applications_for_staff(
-    call: Call, *, status: str = "", q: str = "", sort: str = "municipality"
+    call: Call, *, status: str = "", q: str = "", sort: str = "municipality", signature: str = ""
 ) -> QuerySet[Application]:
+    """`signature`: a Document.Signature value the letter must have, or "no_letter"."""
     applications = (
         Application.objects.filter(call=call)
         .select_related("municipality", "call")
@@ -243,6 +244,12 @@ def call_applications_for_staff(
     )
     if status:
         applications = applications.filter(status=status)
+    if signature == "no_letter":
+        applications = applications.exclude(documents__kind=Document.Kind.LETTER)
+    elif signature:
+        applications = applications.filter(
+            documents__kind=Document.Kind.LETTER, documents__signature=signature
+        )
     if q:
         from municipalities.models import fold
 

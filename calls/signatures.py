@@ -107,6 +107,9 @@ def verify(
     moment: dt.datetime | None,
 ) -> list[dict[str, Any]]:
     """One dict per detected signature: field_name, signer_name, signed_at, verdict."""
+    # pyHanko logs every failed check with a traceback; the verdict says it all.
+    for name in ("pyhanko", "pyhanko_certvalidator"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     embedded = _embedded_signatures(stream)
     context = _validation_context(trust_roots, moment) if embedded else None
     results = []

@@ -397,6 +397,7 @@ def staff_call_applications(request: HttpRequest, slug: str) -> HttpResponse:
         status=filters.get("status", ""),
         q=filters.get("q", ""),
         sort=filters.get("sort") or "municipality",
+        signature=filters.get("signature", ""),
     )
     rows = [
         {

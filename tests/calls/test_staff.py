@@ -100,7 +100,8 @@ def test_the_table_filters_and_sorts(staff_client, call, table):
 def test_the_table_shows_completeness_pages_and_signature(staff_client, call, table):
     page = staff_client.get(reverse("staff_call_applications", args=[call.slug])).content.decode()
     assert "Complete" in page
-    assert f"Digital ({pdfs.SIGNER_CN})" in page
+    assert "Intact signature, issuer not verified" in page  # self-signed, no roots
+    assert f"by {pdfs.SIGNER_CN}" in page
     assert "missing" in page  # Renca's draft
 
 
@@ -139,7 +140,7 @@ def test_csv_export(staff_client, call, table):
         "submitted",
         "0",
         "3",
-        "digital",
+        "untrusted",
         pdfs.SIGNER_CN,
         local.isoformat(),
         penalolen.content_hash,
