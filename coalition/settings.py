@@ -216,6 +216,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # Seconds; without it an unreachable mail server holds a worker forever.
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+# First wait before retrying a delivery the mail server did not take; it doubles each time.
+EMAIL_RETRY_WAIT_SECONDS = int(os.environ.get("EMAIL_RETRY_WAIT_SECONDS", "30"))
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Coalición IA <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -232,7 +234,12 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # Redis redelivers a message not acknowledged within this time: longer than any task and any
 # retry countdown (e-mail retries wait at most an hour), or a slow task would run twice.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", str(2 * 60 * 60)))
+}
+# Seconds every task waits after it started (coalition/celery.py): 0 in production; the worker
+# tests raise it to kill a worker while it holds a task.
+TASK_START_DELAY_SECONDS = float(os.environ.get("TASK_START_DELAY_SECONDS", "0"))
 # Queueing must not hold a request long when the broker is down (coalition/outbox.py keeps
 # the task and sends it later).
 CELERY_TASK_PUBLISH_RETRY_POLICY = {

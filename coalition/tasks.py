@@ -7,17 +7,17 @@ import smtplib
 from typing import Any
 
 from celery import shared_task
+from django.conf import settings
 
 from coalition import emails, outbox, services
 from coalition.models import User
 
 logger = logging.getLogger(__name__)
 
-# An e-mail waits for the mail server for about a day: 30 s, 1 min, 2 min ... then hourly.
-# The longest wait stays below the broker's visibility timeout (settings), or Redis would
-# hand the waiting message to a second worker.
+# An e-mail waits for the mail server for about a day: 30 s, 1 min, 2 min ... then hourly
+# (EMAIL_RETRY_WAIT_SECONDS is the first wait). The longest wait stays below the broker's
+# visibility timeout (settings), or Redis would hand the waiting message to a second worker.
 MAIL_RETRIES = 30
-MAIL_FIRST_WAIT = 30
 MAIL_LONGEST_WAIT = 60 * 60
 # The server answered and refused this message: trying again would be refused again.
 PERMANENT_SMTP_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused)
@@ -29,7 +29,7 @@ def retry_mail_later(task, error: Exception) -> None:
     propagates instead, and `coalition.outbox` keeps the task for later."""
     if task.request.is_eager or isinstance(error, PERMANENT_SMTP_ERRORS):
         raise error
-    wait = min(MAIL_FIRST_WAIT * 2**task.request.retries, MAIL_LONGEST_WAIT)
+    wait = min(settings.EMAIL_RETRY_WAIT_SECONDS * 2**task.request.retries, MAIL_LONGEST_WAIT)
     logger.warning("Mail server unavailable (%s); retrying in %s s", error, wait)
     raise task.retry(exc=error, countdown=wait, max_retries=MAIL_RETRIES)
 
