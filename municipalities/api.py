@@ -1,4 +1,4 @@
-"""Open data downloads, the versioned JSON API, its OpenAPI document, and the member map.
+"""Open data downloads, the versioned JSON API and its OpenAPI document (the map: map.py).
 
 Everything here is public, read-only data about listed municipalities, filtered exactly like
 the directory: the same query string (q, country, region, chapter, status, programme,
@@ -11,8 +11,8 @@ SQL queries per request, whatever the number of municipalities:
   regions (3);
 * a page of rows costs 3: the municipalities (with their chapter joined), their programmes and
   their memberships (with the memberships' chapters joined);
-* API list: 3 + count + 3 = 7. API detail: 3 (no form). OpenAPI document: 3. Map page: 3 + 3.
-  Map data: 3 + 3. Open data page: none (it only copies the query string into its links).
+* API list: 3 + count + 3 = 7. API detail: 3 (no form). OpenAPI document: 3.
+  Open data page: none (it only copies the query string into its links).
 * CSV and JSON downloads stream the rows with `.iterator(chunk_size=DOWNLOAD_CHUNK_SIZE)`:
   the municipalities are read with one query (a server-side cursor on PostgreSQL), and the
   two prefetch queries run once per chunk. So a download costs 3 + 1 + 2 * ceil(rows / chunk)
@@ -479,56 +479,3 @@ def openapi_document(request: HttpRequest) -> dict:
 def openapi(request: HttpRequest) -> JsonResponse:
     return json_response(openapi_document(request))
 
-
-# --- Map -----------------------------------------------------------------------------------
-
-
-def member_map(request: HttpRequest) -> HttpResponse:
-    """The map, and always the list of the same municipalities: the accessible fallback."""
-    form, filters = request_filters(request)
-    query = query_string(request)
-    suffix = f"?{query}" if query else ""
-    municipalities = list(selectors.directory_queryset(filters))
-    return render(
-        request,
-        "municipalities/map.html",
-        {
-            "form": form,
-            "query": query,
-            "rows": [(m, status_summary(m)) for m in municipalities],
-            "located": sum(1 for m in municipalities if m.has_coordinates),
-            "tile_url": settings.MAP_TILE_URL,
-            "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
-            "data_url": reverse("member_map_data") + suffix,
-        },
-    )
-
-
-@public_read_only
-def map_data(request: HttpRequest) -> JsonResponse:
-    """Listed municipalities with coordinates, as a GeoJSON FeatureCollection."""
-    municipalities = listed_municipalities(request).filter(
-        latitude__isnull=False, longitude__isnull=False
-    )
-    features = [
-        {
-            "type": "Feature",
-            "geometry": {
-                "type": "Point",
-                "coordinates": [float(m.longitude), float(m.latitude)],
-            },
-            "properties": {
-                "name": m.name,
-                "slug": m.slug,
-                "url": request.build_absolute_uri(reverse("municipality_profile", args=[m.slug])),
-                "region": m.region,
-                "country": m.country,
-                "status": status_summary(m),
-            },
-        }
-        for m in municipalities
-    ]
-    return json_response(
-        {"type": "FeatureCollection", "features": features},
-        content_type="application/geo+json",
-    )

@@ -1,11 +1,12 @@
 from django.urls import path
 
 from municipalities import api, views
+from municipalities.map import map_data, member_map
 
 urlpatterns = [
     path("members/", views.directory, name="directory"),
-    path("members/map/", api.member_map, name="member_map"),
-    path("members/map/data.json", api.map_data, name="member_map_data"),
+    path("members/map/", member_map, name="member_map"),
+    path("members/map/data.json", map_data, name="member_map_data"),
     path("open-data/", api.open_data, name="open_data"),
     path("open-data/municipalities.csv", api.open_data_csv, name="open_data_csv"),
     path("open-data/municipalities.json", api.open_data_json, name="open_data_json"),

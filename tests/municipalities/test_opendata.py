@@ -1,5 +1,5 @@
-"""Open data downloads, the JSON API and its OpenAPI document, the member map, and the fixed
-number of SQL queries of the public member pages."""
+"""Open data downloads, the JSON API and its OpenAPI document, and the fixed number of SQL
+queries of the public member pages (the map's own tests: test_map.py)."""
 
 from __future__ import annotations
 
@@ -381,62 +381,6 @@ def test_open_data_page_keeps_the_filters(client, cities):
     assert 'href="/open-data/municipalities.json?country=AR&amp;q=c%C3%B3rdoba"' in html
 
 
-# --- The map ---------------------------------------------------------------------------------
-
-
-def test_map_data_is_geojson_of_listed_municipalities_with_coordinates(client, cities):
-    response = client.get(reverse("member_map_data"))
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/geo+json"
-    data = response.json()
-    assert data["type"] == "FeatureCollection"
-    by_slug = {f["properties"]["slug"]: f for f in data["features"]}
-    assert set(by_slug) == {"cordoba", "maipu"}  # no coordinates: valparaiso; unlisted: hidden
-    maipu = by_slug["maipu"]
-    assert maipu["geometry"] == {"type": "Point", "coordinates": [-70.7572, -33.5108]}
-    assert maipu["properties"]["name"] == "Maipú"
-    assert maipu["properties"]["url"] == "http://testserver/members/maipu/"
-    assert maipu["properties"]["region"] == "Metropolitana"
-    assert "CIAR Chile" in maipu["properties"]["status"]
-
-
-def test_map_data_uses_the_directory_filters(client, cities):
-    data = client.get(reverse("member_map_data"), {"country": "AR"}).json()
-    assert [f["properties"]["slug"] for f in data["features"]] == ["cordoba"]
-
-
-def test_map_without_tiles_shows_a_note_and_the_list(client, cities, settings):
-    settings.MAP_TILE_URL = ""
-    response = client.get(reverse("member_map"))
-    assert response.status_code == 200
-    html = body(response)
-    assert 'id="map-unavailable"' in html
-    assert 'id="member-map"' not in html
-    assert "leaflet" not in html
-    for name in ["Maipú", "Valparaíso", "Córdoba"]:
-        assert name in html
-    assert "Propuesta" not in html
-    assert html.count('class="no-location"') == 1  # Valparaíso
-
-
-def test_map_with_tiles_passes_its_configuration_in_data_attributes(client, cities, settings):
-    settings.MAP_TILE_URL = TILES
-    html = body(client.get(reverse("member_map"), {"country": "AR"}))
-    assert 'id="member-map"' in html
-    assert f'data-tile-url="{TILES}"' in html
-    assert 'data-geojson-url="/members/map/data.json?country=AR"' in html
-    assert 'data-icon-url="/static/vendor/leaflet/images/marker-icon.png"' in html
-    assert '<link rel="stylesheet" href="/static/vendor/leaflet/leaflet.css">' in html
-    assert '<script src="/static/vendor/leaflet/leaflet.js" defer></script>' in html
-    assert '<script src="/static/js/map.js" defer></script>' in html
-    assert 'id="map-tile-error"' in html
-    assert 'id="map-unavailable"' not in html
-    # The list is always there, and the CSP-friendly page has no inline script or style.
-    assert "Córdoba" in html and "Maipú" not in html
-    assert "style=" not in html
-    assert "<script>" not in html
-
-
 # --- A fixed number of queries ----------------------------------------------------------------
 
 
@@ -492,7 +436,7 @@ ENDPOINTS = {
 EXPECTED_QUERIES = {
     "directory": 7,  # form choices 3, count 1, page 1 + 2 prefetches
     "profile": 4,  # who may edit 1, then the body: municipality 1 + 2 prefetches
-    "map page": 6,  # form choices 3, municipalities 1 + 2 prefetches
+    "map page": 7,  # form choices 3, count on the map 1, cities without location 1 + 2
     "map data": 6,
     "csv": 6,  # form choices 3, rows 1 + 2 prefetches per chunk
     "json": 7,  # the same, and the count

@@ -1,0 +1,112 @@
+"""The member map: a page with the map and the cities that gave no location, and its data.
+
+The map is drawn in the browser (static/js/map.js, Leaflet) on the bundled boundaries of Chile
+and Argentina (static/vendor/natural-earth/, built from Natural Earth data), so it works with no
+tile server; a tile server, when MAP_TILE_URL is set, goes underneath. The page itself carries
+no city that the map shows: the pins come from `map_data`, a GeoJSON document that is cached per
+data version (municipalities.cache) and sent with an ETag, so a repeat visit costs a 304.
+
+Filters are the directory's (same query string, form and selector as municipalities.api).
+Queries: page 3 (form choices) + 1 (count on the map) + 3 (the cities without a location and
+their prefetches); data 3 + 3 when not cached, 0 after that for the same data version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import etag
+
+from municipalities import selectors
+from municipalities.api import public_read_only, query_string, request_filters, status_summary
+from municipalities.cache import FRAGMENT_TIMEOUT, fragment_key
+
+BOUNDARIES = "vendor/natural-earth/chile-argentina.geojson"
+_BODY_ATTRIBUTE = "_member_map_data"
+
+
+def member_map(request: HttpRequest) -> HttpResponse:
+    """The map, with the cities it cannot place listed beside it."""
+    form, filters = request_filters(request)
+    query = query_string(request)
+    suffix = f"?{query}" if query else ""
+    municipalities = selectors.directory_queryset(filters)
+    located = municipalities.filter(latitude__isnull=False, longitude__isnull=False).count()
+    unlocated = list(municipalities.filter(Q(latitude__isnull=True) | Q(longitude__isnull=True)))
+    return render(
+        request,
+        "municipalities/map.html",
+        {
+            "form": form,
+            "query": query,
+            "located": located,
+            "unlocated": [(m, status_summary(m)) for m in unlocated],
+            "total": located + len(unlocated),
+            "tile_url": settings.MAP_TILE_URL,
+            "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+            "data_url": reverse("member_map_data") + suffix,
+            "boundaries_url": static(BOUNDARIES),
+        },
+    )
+
+
+def map_data_body(request: HttpRequest) -> bytes:
+    """The GeoJSON of the listed cities with a location, rendered once per query, language
+    and data version (statuses are translated), and once per request for the ETag and body."""
+    body = getattr(request, _BODY_ATTRIBUTE, None)
+    if body is not None:
+        return body
+    key = fragment_key(request, part="map-data", variant="public")
+    body = cache.get(key)
+    if body is None:
+        municipalities = selectors.directory_queryset(request_filters(request)[1]).filter(
+            latitude__isnull=False, longitude__isnull=False
+        )
+        features = [
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [float(m.longitude), float(m.latitude)],
+                },
+                "properties": {
+                    "name": m.name,
+                    "slug": m.slug,
+                    # A path, not an absolute URL: the same cached body serves every host.
+                    "url": reverse("municipality_profile", args=[m.slug]),
+                    "region": m.region,
+                    "country": m.country,
+                    "status": status_summary(m),
+                },
+            }
+            for m in municipalities
+        ]
+        document = {"type": "FeatureCollection", "features": features}
+        body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+        cache.set(key, body, FRAGMENT_TIMEOUT)
+    setattr(request, _BODY_ATTRIBUTE, body)
+    return body
+
+
+def map_data_etag(request: HttpRequest) -> str:
+    # A hash of the body itself: always right, whatever changed and in whatever process.
+    return hashlib.sha256(map_data_body(request)).hexdigest()[:32]
+
+
+@public_read_only
+@etag(map_data_etag)
+def map_data(request: HttpRequest) -> HttpResponse:
+    """Listed municipalities with coordinates, as a GeoJSON FeatureCollection."""
+    response = HttpResponse(map_data_body(request), content_type="application/geo+json")
+    # Kept by the browser but checked every time: a repeat visit is a 304 without a body.
+    patch_cache_control(response, no_cache=True)
+    return response
