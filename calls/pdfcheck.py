@@ -72,8 +72,8 @@ MESSAGES = {
     "no_pages": _("The PDF has no pages."),
     "too_many_pages": _("The report has %(pages)s pages; the limit is %(limit)s."),
     "active_content": _(
-        "The PDF contains %(kinds)s, which are not allowed. Print it to PDF again without "
-        "them and upload the new file."
+        "The PDF contains active content (%(kinds)s), which is not allowed. Print it to PDF "
+        "again without it and upload the new file."
     ),
 }
 ACTIVE_CONTENT_NAMES = {

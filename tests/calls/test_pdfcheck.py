@@ -298,3 +298,138 @@ def test_a_10_mb_pdf_is_checked_well_under_half_a_second():
         upload.close()
     assert facts.size == LIMIT
     assert elapsed < 0.5, f"{elapsed:.3f} s"
+
+
+# --- Active content ------------------------------------------------------------------------
+
+
+def _writer():
+    from pypdf import PdfReader, PdfWriter
+
+    return PdfWriter(clone_from=PdfReader(pdfs.as_upload(pdfs.pdf_with_pages(2))))
+
+
+def _action(**entries):
+    from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+    return DictionaryObject(
+        {
+            NameObject(f"/{key}"): NameObject(value)
+            if value.startswith("/")
+            else (TextStringObject(value))
+            for key, value in entries.items()
+        }
+    )
+
+
+def _link(writer, action, *, key="/A"):
+    from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject
+
+    annot = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Link"),
+            NameObject("/Rect"): ArrayObject([FloatObject(v) for v in (72, 72, 200, 100)]),
+            NameObject(key): action,
+        }
+    )
+    page = writer.pages[1]
+    page[NameObject("/Annots")] = ArrayObject([writer._add_object(annot)])
+
+
+def _open_action_js(writer):
+    from pypdf.generic import NameObject
+
+    writer.root_object[NameObject("/OpenAction")] = _action(S="/JavaScript", JS="app.alert(1)")
+
+
+def _names_js(writer):
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
+    script = writer._add_object(_action(S="/JavaScript", JS="this.print({bUI:false});"))
+    tree = DictionaryObject(
+        {NameObject("/Names"): ArrayObject([TextStringObject("imprimir"), script])}
+    )
+    writer.root_object[NameObject("/Names")] = DictionaryObject({NameObject("/JavaScript"): tree})
+
+
+def _link_js(writer):
+    _link(writer, _action(S="/JavaScript", JS="app.launchURL('http://x')"))
+
+
+def _js_after_a_web_link(writer):
+    from pypdf.generic import NameObject
+
+    web = _action(S="/URI", URI="https://example.org")
+    web[NameObject("/Next")] = _action(S="/JavaScript", JS="app.alert(2)")
+    _link(writer, web)
+
+
+def _page_open_js(writer):
+    from pypdf.generic import DictionaryObject, NameObject
+
+    writer.pages[0][NameObject("/AA")] = DictionaryObject(
+        {NameObject("/O"): _action(S="/JavaScript", JS="app.alert(3)")}
+    )
+
+
+def _launch(writer):
+    from pypdf.generic import NameObject
+
+    writer.root_object[NameObject("/OpenAction")] = _action(S="/Launch", F="cmd.exe")
+
+
+def _attachment(writer):
+    writer.add_attachment("datos.xlsm", b"PK\x03\x04 macro")
+
+
+def _file_attachment_annotation(writer):
+    from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject
+
+    annot = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/FileAttachment"),
+            NameObject("/Rect"): ArrayObject([FloatObject(v) for v in (72, 72, 90, 90)]),
+        }
+    )
+    writer.pages[0][NameObject("/Annots")] = ArrayObject([writer._add_object(annot)])
+
+
+@pytest.mark.parametrize(
+    ("build", "kinds"),
+    [
+        (_open_action_js, "JavaScript"),
+        (_names_js, "JavaScript"),
+        (_link_js, "JavaScript"),
+        (_js_after_a_web_link, "JavaScript"),
+        (_page_open_js, "JavaScript"),
+        (_launch, "launch actions"),
+        (_attachment, "embedded files"),
+        (_file_attachment_annotation, "embedded files"),
+    ],
+)
+def test_active_content_is_refused_saying_what(build, kinds):
+    writer = _writer()
+    build(writer)
+    error = refusal(pdfs.as_upload(pdfs._bytes(writer)))
+    assert error.code == "active_content"
+    assert message(error) == (
+        f"The PDF contains active content ({kinds}), which is not allowed. Print it to PDF "
+        "again without it and upload the new file."
+    )
+
+
+def test_every_kind_found_is_named():
+    writer = _writer()
+    _names_js(writer)
+    _launch(writer)
+    _attachment(writer)
+    error = refusal(pdfs.as_upload(pdfs._bytes(writer)))
+    assert "(JavaScript, launch actions, embedded files)" in message(error)
+
+
+def test_plain_links_are_not_active_content():
+    writer = _writer()
+    _link(writer, _action(S="/URI", URI="https://example.org/informe"))
+    assert check(pdfs.as_upload(pdfs._bytes(writer))).pages == 2
