@@ -47,5 +47,6 @@ urlpatterns = [
         views.dossier_download,
         name="dossier_download",
     ),
+    path("", include("calls.review.urls")),
     path("", include("calls.review.urls_results")),
 ]

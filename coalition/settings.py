@@ -257,6 +257,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "dispatch-queued-tasks": {"task": "coalition.tasks.dispatch_queued_tasks", "schedule": 60},
     # Hourly: each reminder is sent once whatever the number of ticks (see ReminderSent).
     "deadline-reminders": {"task": "calls.tasks.send_deadline_reminders", "schedule": 60 * 60},
+    # Hourly: review reminders 3 and 1 days before the deadline, once each (ReviewReminderSent).
+    "review-reminders": {"task": "calls.review.tasks.send_review_reminders", "schedule": 60 * 60},
     # Every five minutes: approved results go out at the announcement instant, exactly once.
     "publish-due-results": {
         "task": "calls.review.tasks_results.publish_due_results",

@@ -11,7 +11,6 @@ urlpatterns = [
     path("panel/staff/", views.staff_dashboard, name="staff_dashboard"),
     path("panel/staff/audit/", views.audit_log, name="audit_log"),
     path("panel/staff/summary/", views.coalition_summary, name="coalition_summary"),
-    path("panel/committee/", views.committee_dashboard, name="committee_dashboard"),
     path("panel/officer/", views.officer_dashboard, name="officer_dashboard"),
     path(
         "panel/documents/<int:pk>/download/",

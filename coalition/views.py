@@ -73,14 +73,6 @@ def staff_dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-@area_required(Area.COMMITTEE)
-def committee_dashboard(request: HttpRequest) -> HttpResponse:
-    from calls.models import CommitteeMember
-
-    seats = CommitteeMember.objects.filter(user=request.user).select_related("call__chapter")
-    return render(request, "coalition/dashboard_committee.html", {"seats": list(seats)})
-
-
 @area_required(Area.OFFICER)
 def officer_dashboard(request: HttpRequest) -> HttpResponse:
     from municipalities.models import Municipality

@@ -80,9 +80,9 @@ def member_add(
         chapter=call.chapter_id,
         details={"kind": kind, "municipality": getattr(municipality, "pk", None), "flags": flags},
     )
-    # Roles are cached per request on the user object.
-    if hasattr(user, "_coalition_roles"):
-        del user._coalition_roles
+    # Roles are cached per request on the user object (see coalition.permissions).
+    for attribute in ("_coalition_roles", "_coalition_recorded_roles"):
+        user.__dict__.pop(attribute, None)
     return member
 
 

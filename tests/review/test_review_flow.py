@@ -1,0 +1,396 @@
+"""A member's path through their pages: dashboard, declaration, review page, drafts, submit,
+others' reviews; and the staff pages that name the committee and assign."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from calls.models import CommitteeMember
+from calls.review import assignment as assigning
+from calls.review import conflicts, reviews
+from calls.review.models import (
+    Assignment,
+    ConflictDeclaration,
+    ConflictFlag,
+    Invitation,
+    Review,
+)
+from coalition.models import AuditEvent
+from tests.calls.helpers import browser_form
+
+pytestmark = pytest.mark.django_db
+
+
+def criteria_of(call):
+    return reviews.rubric(call.pk)
+
+
+def full_scores(call, *, cannot_first=False, top=True):
+    """Review data choosing the top (or bottom) level of each criterion; the first one
+    "cannot assess" when asked."""
+    scores = {}
+    for i, criterion in enumerate(criteria_of(call)):
+        levels = list(criterion.levels.all())
+        if cannot_first and i == 0:
+            scores[criterion.pk] = {"level": None, "cannot_assess": True, "comment": "n/a"}
+        else:
+            level = levels[-1] if top else levels[0]
+            scores[criterion.pk] = {"level": level.pk, "cannot_assess": False, "comment": "ok"}
+    return {"overall_comment": "Sólida.", "applicant_note": "", "scores": scores}
+
+
+def assign(member, application, staff):
+    return assigning.assign(member=member, application=application, actor=staff)
+
+
+def test_dashboard_lists_assignments_deadline_in_chapter_zone(
+    member_client, expert, application, staff_user
+):
+    assign(expert, application, staff_user)
+    response = member_client(expert).get(reverse("committee_dashboard"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Peñalolén" in body
+    assert "America/Santiago" in body
+    assert "Declare conflicts of interest" in body
+    assert "0 of 1" in body
+    assert response.context["seats"][0].to_declare
+
+
+def test_declaration_comes_before_anything_of_the_application(
+    member_client, expert, application, staff_user
+):
+    assignment = assign(expert, application, staff_user)
+    client = member_client(expert)
+    page = client.get(reverse("review_edit", args=[assignment.pk]))
+    assert page.status_code == 302
+    assert page.url == reverse("review_declare", args=[assignment.pk])
+    declare = client.get(page.url)
+    assert application.motivation not in declare.content.decode()
+    document = application.documents.first()
+    assert (
+        client.get(reverse("review_document", args=[assignment.pk, document.pk])).status_code == 403
+    )
+    response = client.post(page.url, {"has_conflict": "no"})
+    assert response.status_code == 302
+    review_page = client.get(reverse("review_edit", args=[assignment.pk]))
+    assert application.motivation in review_page.content.decode()
+    assert AuditEvent.objects.filter(action="committee.conflict_declare").exists()
+
+
+def test_declared_conflict_keeps_the_member_out(member_client, expert, application, staff_user):
+    assignment = assign(expert, application, staff_user)
+    client = member_client(expert)
+    response = client.post(
+        reverse("review_declare", args=[assignment.pk]),
+        {"has_conflict": "yes", "kind": "close_tie", "note": "Mi hermana trabaja allí."},
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("review_edit", args=[assignment.pk])).status_code == 404
+    assert client.get(reverse("review_declare", args=[assignment.pk])).status_code == 404
+    declaration = ConflictDeclaration.objects.get()
+    assert declaration.has_conflict and declaration.kind == "close_tie"
+    # A declared conflict is final.
+    with pytest.raises(Exception, match="already declared"):
+        conflicts.declare(
+            member=expert, application=application, actor=expert.user, has_conflict=False
+        )
+
+
+def test_conflict_needs_its_kind(member_client, expert, application, staff_user):
+    assignment = assign(expert, application, staff_user)
+    response = member_client(expert).post(
+        reverse("review_declare", args=[assignment.pk]), {"has_conflict": "yes", "kind": ""}
+    )
+    assert response.status_code == 400
+    assert 'class="error-summary"' in response.content.decode()
+    assert not ConflictDeclaration.objects.exists()
+
+
+def declared(member, application, staff):
+    assignment = assign(member, application, staff)
+    conflicts.declare(member=member, application=application, actor=member.user, has_conflict=False)
+    return assignment
+
+
+def test_document_is_served_inline_and_frameable_by_the_portal_only(
+    member_client, expert, application, staff_user
+):
+    assignment = declared(expert, application, staff_user)
+    letter = application.documents.get(kind="letter")
+    response = member_client(expert).get(
+        reverse("review_document", args=[assignment.pk, letter.pk])
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("inline")
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
+    # Every other page keeps the strict policy.
+    page = member_client(expert).get(reverse("review_edit", args=[assignment.pk]))
+    assert page["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in page["Content-Security-Policy"]
+    body = page.content.decode()
+    assert "<iframe" in body
+    assert reverse("review_document", args=[assignment.pk, letter.pk]) in body
+
+
+def review_post(page_html: str, choices: dict[int, str], **extra) -> dict:
+    """The review form as the browser would post it, with radio choices per criterion."""
+    data = browser_form(page_html, has_field="overall_comment")
+    for criterion_id, value in choices.items():
+        data[f"c{criterion_id}"] = value
+    data.update(extra)
+    return data
+
+
+def test_draft_autosave_submit_and_score_with_cannot_assess(
+    member_client, expert, application, staff_user, review_call
+):
+    assignment = declared(expert, application, staff_user)
+    client = member_client(expert)
+    url = reverse("review_edit", args=[assignment.pk])
+    criteria = criteria_of(review_call)
+    html = client.get(url).content.decode()
+    # Autosave (htmx) of a partial draft.
+    top = {c.pk: str(list(c.levels.all())[-1].pk) for c in criteria}
+    partial = review_post(html, {criteria[1].pk: top[criteria[1].pk]})
+    response = client.post(url, partial, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert "Saved at" in response.content.decode()
+    review = Review.objects.get()
+    assert review.status == Review.Status.DRAFT and review.version == 1
+    # Submitting with a criterion left open is refused and says which.
+    html = client.get(url).content.decode()
+    data = review_post(html, {criteria[1].pk: top[criteria[1].pk]}, action="submit")
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert criteria[0].title in response.content.decode()
+    # All decided, the first "cannot assess": the score leaves it out (never a 0).
+    html = client.get(url).content.decode()
+    choices = {criteria[0].pk: "na", criteria[1].pk: top[criteria[1].pk]}
+    choices[criteria[2].pk] = str(criteria[2].levels.all()[0].pk)
+    response = client.post(url, review_post(html, choices, action="submit"))
+    assert response.status_code == 302
+    review.refresh_from_db()
+    assert review.status == Review.Status.SUBMITTED
+    # 35 % at 100 and 25 % at 0 over the 60 % assessed.
+    assert float(review.score) == pytest.approx(100 * 35 / 60, abs=0.01)
+    assert review.weight_assessed == 60
+    page = client.get(url).content.decode()
+    assert "60% of the rubric" in page
+
+
+def test_others_reviews_hidden_until_own_submitted(
+    member_client, expert, second_expert, application, staff_user, review_call
+):
+    mine = declared(expert, application, staff_user)
+    theirs = declared(second_expert, application, staff_user)
+    reviews.review_submit(
+        assignment=theirs,
+        actor=second_expert.user,
+        version=0,
+        data={**full_scores(review_call), "overall_comment": "COMENTARIO-DEL-OTRO"},
+    )
+    client = member_client(expert)
+    url = reverse("review_edit", args=[mine.pk])
+    before = client.get(url)
+    assert "COMENTARIO-DEL-OTRO" not in before.content.decode()
+    assert before.context["page"].others is None
+    reviews.review_submit(
+        assignment=mine, actor=expert.user, version=0, data=full_scores(review_call, top=False)
+    )
+    after = client.get(url)
+    body = after.content.decode()
+    assert "COMENTARIO-DEL-OTRO" in body
+    assert after.context["page"].mean == pytest.approx(50.0)
+
+
+def test_revisions_after_submit_until_committee_closes(
+    expert, application, staff_user, review_call
+):
+    assignment = declared(expert, application, staff_user)
+    review = reviews.review_submit(
+        assignment=assignment, actor=expert.user, version=0, data=full_scores(review_call)
+    )
+    assert float(review.score) == 100
+    changed = reviews.review_save(
+        assignment=assignment,
+        actor=expert.user,
+        version=review.version,
+        data=full_scores(review_call, top=False),
+    )
+    assert float(changed.score) == 0
+    revision = changed.revisions.get()
+    assert revision.changed_by == expert.user
+    old_levels = {v["level_score"] for v in revision.old["scores"].values()}
+    new_levels = {v["level_score"] for v in revision.new["scores"].values()}
+    assert old_levels == {5} and new_levels == {0}
+    assert AuditEvent.objects.filter(action="review.revise").count() == 1
+    # A revision may not leave a criterion open.
+    incomplete = full_scores(review_call)
+    last = list(incomplete["scores"])[-1]
+    incomplete["scores"][last] = {"level": None, "cannot_assess": False, "comment": ""}
+    with pytest.raises(Exception, match="every criterion"):
+        reviews.review_save(
+            assignment=assignment, actor=expert.user, version=changed.version, data=incomplete
+        )
+    # Once the committee closes, nothing changes any more.
+    type(review_call).objects.filter(pk=review_call.pk).update(committee_closed_at=timezone.now())
+    assignment = Assignment.objects.get(pk=assignment.pk)
+    with pytest.raises(Exception, match="cannot write"):
+        reviews.review_save(
+            assignment=assignment,
+            actor=expert.user,
+            version=changed.version,
+            data=full_scores(review_call),
+        )
+
+
+def test_stale_tab_is_told_not_overwriting(expert, application, staff_user, review_call):
+    assignment = declared(expert, application, staff_user)
+    first = reviews.review_save(
+        assignment=assignment, actor=expert.user, version=0, data=full_scores(review_call)
+    )
+    with pytest.raises(reviews.StaleReview):
+        reviews.review_save(
+            assignment=assignment,
+            actor=expert.user,
+            version=first.version - 1,
+            data=full_scores(review_call, top=False),
+        )
+
+
+# --- Staff pages ------------------------------------------------------------------------------
+
+
+def test_staff_name_existing_user_and_invite_by_email(
+    staff_client, review_call, santiago, plain_user, django_capture_on_commit_callbacks
+):
+    url = reverse("committee_manage", args=[review_call.slug])
+    response = staff_client.post(
+        url,
+        {
+            "action": "name",
+            "email": plain_user.email,
+            "kind": "official",
+            "municipality": santiago.pk,
+        },
+    )
+    assert response.status_code == 302
+    member = CommitteeMember.objects.get(user=plain_user)
+    assert member.kind == "official" and member.municipality == santiago
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            url,
+            {
+                "action": "name",
+                "email": "nueva.experta@example.org",
+                "kind": "expert",
+                "affiliation": "Universidad",
+                "is_chair": "on",
+            },
+        )
+    assert response.status_code == 302
+    invitation = Invitation.objects.get()
+    assert invitation.is_chair
+    assert len(mail.outbox) == 1
+    assert invitation.token in mail.outbox[0].body
+    assert mail.outbox[0].to == ["nueva.experta@example.org"]
+    page = staff_client.get(url)
+    assert page.status_code == 200
+    assert "nueva.experta@example.org" in page.content.decode()
+
+
+def test_official_must_represent_a_founding_city(staff_client, review_call, municipality):
+    response = staff_client.post(
+        reverse("committee_manage", args=[review_call.slug]),
+        {
+            "action": "name",
+            "email": "x@example.org",
+            "kind": "official",
+            "municipality": municipality.pk,
+        },
+    )
+    assert response.status_code == 400
+    assert not CommitteeMember.objects.exists()
+
+
+def test_review_deadline_is_read_in_the_chapter_zone(staff_client, review_call):
+    response = staff_client.post(
+        reverse("committee_manage", args=[review_call.slug]),
+        {
+            "action": "settings",
+            "review_deadline": (timezone.now() + timedelta(days=20)).strftime("%Y-%m-%d")
+            + "T18:00",
+            "reviewers_per_application": 2,
+            "review_load_cap": 4,
+        },
+    )
+    assert response.status_code == 302
+    review_call.refresh_from_db()
+    local = timezone.localtime(review_call.review_deadline, review_call.chapter.zone)
+    assert (local.hour, local.minute) == (18, 0)
+    assert review_call.reviewers_per_application == 2 and review_call.review_load_cap == 4
+
+
+def test_invitation_accept_needs_the_invited_address_then_mfa(
+    client, review_call, staff_user, plain_user
+):
+    from calls.review import committee
+
+    invitation = committee.member_invite(
+        call=review_call, email=plain_user.email, actor=staff_user, kind="expert"
+    )
+    other = committee.member_invite(
+        call=review_call, email="someone@else.example.org", actor=staff_user, kind="expert"
+    )
+    client.force_login(plain_user)
+    wrong = client.post(reverse("committee_invitation_accept", args=[other.token]))
+    assert wrong.status_code == 400
+    response = client.post(reverse("committee_invitation_accept", args=[invitation.token]))
+    assert response.status_code == 302
+    assert CommitteeMember.objects.filter(user=plain_user, call=review_call).exists()
+    # No authenticator yet: the committee area sends them to set one up.
+    dashboard = client.get(response.url)
+    assert dashboard.status_code == 302
+    assert dashboard.url == reverse("mfa_required")
+
+
+def test_flag_decision_needs_a_reason(staff_client, official, applications, review_call):
+    flag = ConflictFlag.objects.get(member=official, application=applications[0])
+    assert flag.status == ConflictFlag.Status.POTENTIAL
+    url = reverse("committee_flag_decide", args=[review_call.slug, flag.pk])
+    staff_client.post(url, {"decision": "dismiss", "reason": ""})
+    flag.refresh_from_db()
+    assert flag.status == ConflictFlag.Status.POTENTIAL
+    staff_client.post(url, {"decision": "dismiss", "reason": "Otra provincia, sin vínculo."})
+    flag.refresh_from_db()
+    assert flag.status == ConflictFlag.Status.DISMISSED
+    assert flag.decision_reason == "Otra provincia, sin vínculo."
+    assert AuditEvent.objects.filter(action="committee.conflict_decide").exists()
+
+
+def test_matrix_plan_shown_before_confirm(
+    staff_client, members, applications, review_call, django_capture_on_commit_callbacks
+):
+    url = reverse("committee_assignments", args=[review_call.slug])
+    preview = staff_client.get(url + "?plan=1")
+    assert preview.status_code == 200
+    assert not Assignment.objects.exists()
+    plan = preview.context["page"].plan
+    assert plan.pairs
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(url, {"action": "confirm", "fingerprint": plan.fingerprint})
+    assert response.status_code == 302
+    assert Assignment.objects.count() == len(plan.pairs)
+    # Each member is told once, in their language.
+    assert len(mail.outbox) == len({m for m, _a in plan.pairs})
+    # A stale plan is refused.
+    response = staff_client.post(url, {"action": "confirm", "fingerprint": plan.fingerprint})
+    assert Assignment.objects.count() == len(plan.pairs)
