@@ -410,6 +410,12 @@ class ScreeningForm(forms.Form):
         help_text=_("Required when the application is ineligible."),
     )
 
+    def __init__(self, *args, **kwargs):
+        # Shown on one page with ReopenForm, which also has a "reason": distinct ids keep
+        # each label and help text tied to its own box.
+        kwargs.setdefault("auto_id", "screen_%s")
+        super().__init__(*args, **kwargs)
+
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("decision") == "ineligible" and not cleaned.get("reason", "").strip():
@@ -424,6 +430,10 @@ class ReopenForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("The officers of the municipality will read it."),
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "reopen_%s")  # see ScreeningForm
+        super().__init__(*args, **kwargs)
 
 
 class StaffApplicationFilterForm(forms.Form):

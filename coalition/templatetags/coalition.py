@@ -1,7 +1,9 @@
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django import template
+from django.utils.html import format_html
+
+from coalition import instants
 
 register = template.Library()
 
@@ -9,7 +11,25 @@ register = template.Library()
 @register.filter
 def as_instant(value: str, time_zone: str) -> datetime | None:
     """An ISO 8601 instant (as passed to e-mail tasks) in the given time zone."""
-    try:
-        return datetime.fromisoformat(value).astimezone(ZoneInfo(time_zone))
-    except (TypeError, ValueError):
-        return None
+    return instants.in_zone(value, time_zone)
+
+
+@register.filter
+def zone_name(where) -> str:
+    """ "Santiago time" for a chapter, an object with a chapter, or a zone name."""
+    return instants.zone_name(where)
+
+
+@register.simple_tag
+def instant(value, where=None, fmt: str = "DATETIME_FORMAT", zone: bool = True, html: bool = True):
+    """An instant in the zone of the chapter it belongs to, with the zone's name:
+    `{% instant call.closes_at call.chapter %}`; `where` may be a chapter, an object with a
+    chapter, a zone name or nothing (the site's default). `html=False` for plain text (e-mail
+    bodies, subjects, attributes)."""
+    text = instants.format_instant(value, where, fmt=fmt, with_zone=zone)
+    local = instants.in_zone(value, where)
+    if not html:
+        return text
+    if local is None:
+        return ""
+    return format_html('<time datetime="{}">{}</time>', local.isoformat(), text)

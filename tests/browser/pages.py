@@ -54,6 +54,9 @@ EXCLUDED: dict[str, str] = {
     "committee_member_withdraw": "POST only",
     "committee_invitation_cancel": "POST only",
     "committee_flag_decide": "POST only",
+    "application_start": "POST only (the apply button)",
+    "results_export_staff": "POST only (export request)",
+    "results_export_committee": "POST only (export request)",
 }
 
 

@@ -19,6 +19,8 @@ from django.utils import timezone
 
 from calls import services as call_services
 from calls.models import Application, Call, CommitteeMember
+from calls.review import assignment, conflicts
+from calls.review.models import Invitation
 from coalition.demo import seed_demo
 from coalition.models import Chapter, User
 from municipalities.models import Municipality, Officer
@@ -35,7 +37,8 @@ LONG_SOURCE = (
     "resultados-definitivos-por-comuna-https://censo2017.ine.gob.cl/resultados/"
 )
 
-ROLES = ("anonymous", "officer", "staff", "committee")
+# "member": signed in, no role yet (asks to represent a city).
+ROLES = ("anonymous", "member", "officer", "staff", "committee")
 
 
 @dataclass
@@ -118,16 +121,28 @@ def build_world() -> World:
     open_call = Call.objects.get(slug="ciar-chile-2027")
     past_call = Call.objects.get(slug="ciiar-argentina-2025")
     draft_call = _call(
-        chapter, staff, "borrador-2028", opens=now + timedelta(days=60),
-        closes=now + timedelta(days=90), publish=False,
+        chapter,
+        staff,
+        "borrador-2028",
+        opens=now + timedelta(days=60),
+        closes=now + timedelta(days=90),
+        publish=False,
     )
     upcoming_call = _call(
-        chapter, staff, "proxima-2028", opens=now + timedelta(days=30),
-        closes=now + timedelta(days=60), publish=True,
+        chapter,
+        staff,
+        "proxima-2028",
+        opens=now + timedelta(days=30),
+        closes=now + timedelta(days=60),
+        publish=True,
     )
     closed_call = _call(
-        chapter, staff, "cerrada-2026", opens=now - timedelta(days=60),
-        closes=now - timedelta(days=50), publish=True,
+        chapter,
+        staff,
+        "cerrada-2026",
+        opens=now - timedelta(days=60),
+        closes=now - timedelta(days=50),
+        publish=True,
     )
     Call.objects.filter(pk=closed_call.pk).update(
         opens_at=now - timedelta(days=40),
@@ -149,39 +164,47 @@ def build_world() -> World:
     ).first()
     _application(open_call, _city(chapter, "prueba-retirada", "Comuna Retirada"), "withdrawn")
     reopened = _application(
-        open_call, _city(chapter, "prueba-reabierta", "Comuna Reabierta"), "reopened",
+        open_call,
+        _city(chapter, "prueba-reabierta", "Comuna Reabierta"),
+        "reopened",
         reopen_reason="Falta la firma del alcalde en la carta.",
     )
     ineligible = _application(
-        open_call, _city(chapter, "prueba-inelegible", "Comuna Inelegible"), "ineligible",
+        open_call,
+        _city(chapter, "prueba-inelegible", "Comuna Inelegible"),
+        "ineligible",
         screening_reason="No es una municipalidad de Chile.",
     )
     eligible = _application(closed_call, puente_alto, "eligible")
-    second = _application(closed_call, _city(chapter, "prueba-elegible", "Comuna Elegible"),
-                          "eligible")
-    member = CommitteeMember.objects.create(call=closed_call, user=committee)
+    second = _application(
+        closed_call, _city(chapter, "prueba-elegible", "Comuna Elegible"), "eligible"
+    )
+    # The chair: reads the ranking and the discussion before reviewing everything.
+    member = CommitteeMember.objects.create(call=closed_call, user=committee, is_chair=True)
     extra: dict[str, object] = {
         "reopened": reopened,
         "ineligible": ineligible,
         "second_eligible": second,
         "member": member,
     }
-    try:  # the committee's review app, when it has assignments and invitations
-        from calls.review import assignment
-        from calls.review.models import Invitation
+    # The committee's side (calls.review): an invitation, two assignments, one declared.
+    extra["invitation"] = Invitation.objects.create(
+        call=closed_call, email="experta@demo.coalicion.test", full_name="Experta Invitada"
+    )
 
-        extra["invitation"] = Invitation.objects.create(
-            call=closed_call, email="experta@demo.coalicion.test", full_name="Experta Invitada"
-        )
-
-        extra["assignment"] = assignment.assign(member=member, application=eligible, actor=staff)
-        assignment.assign(member=member, application=second, actor=staff)
-    except Exception as error:  # noqa: BLE001 - recorded so the test can report it
-        extra["assignment_error"] = repr(error)
+    extra["assignment"] = assignment.assign(member=member, application=eligible, actor=staff)
+    assignment.assign(member=member, application=second, actor=staff)
+    conflicts.declare(member=member, application=eligible, actor=committee, has_conflict=False)
 
     return World(
         chapter=chapter,
-        users={"anonymous": None, "officer": officer, "staff": staff, "committee": committee},
+        users={
+            "anonymous": None,
+            "member": User.objects.get(email="visitante@demo.coalicion.test"),
+            "officer": officer,
+            "staff": staff,
+            "committee": committee,
+        },
         open_call=open_call,
         draft_call=draft_call,
         upcoming_call=upcoming_call,

@@ -1,0 +1,81 @@
+"""The one way to show an instant: in the time zone of the chapter it belongs to, with the
+zone's readable name ("14:30, hora de Santiago"). Pages, e-mails and PDFs use it through the
+`{% instant %}` tag (coalition/templatetags/coalition.py); chapter-less events (a staff
+member's own sign-in, a site-wide change) use the site's default zone, named just the same.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.utils import formats
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+# Zones of the coalition's chapters and their neighbours, named as a reader says them.
+ZONE_NAMES = {
+    "America/Santiago": _("Santiago time"),
+    "America/Argentina/Buenos_Aires": _("Buenos Aires time"),
+    "America/Sao_Paulo": _("São Paulo time"),
+    "America/Montevideo": _("Montevideo time"),
+    "America/Asuncion": _("Asunción time"),
+    "America/La_Paz": _("La Paz time"),
+    "America/Lima": _("Lima time"),
+    "America/Bogota": _("Bogotá time"),
+    "America/Mexico_City": _("Mexico City time"),
+    "Pacific/Easter": _("Easter Island time"),
+    "America/Punta_Arenas": _("Punta Arenas time"),
+    "UTC": _("UTC"),
+}
+
+
+def zone_of(where) -> str:
+    """The zone name of a chapter, of anything with a `chapter`, or a zone name itself;
+    the site's default when there is none."""
+    if where is None or where == "":
+        return settings.TIME_ZONE
+    if isinstance(where, str):
+        return where
+    zone = getattr(where, "time_zone", None)
+    if zone:
+        return zone
+    chapter = getattr(where, "chapter", None)
+    return zone_of(chapter) if chapter is not None else settings.TIME_ZONE
+
+
+def zone_name(where) -> str:
+    """ "Santiago time": the readable name of a zone (translated); for a zone not listed,
+    its city ("America/Caracas" -> "Caracas time")."""
+    zone = zone_of(where)
+    if zone in ZONE_NAMES:
+        return str(ZONE_NAMES[zone])
+    city = zone.rsplit("/", 1)[-1].replace("_", " ")
+    return gettext("%(city)s time") % {"city": city}
+
+
+def in_zone(value: datetime | str | None, where) -> datetime | None:
+    """`value` (an aware datetime or an ISO 8601 string, as e-mail tasks pass it) in the
+    zone of `where`."""
+    if value is None or value == "":
+        return None
+    try:
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        return value.astimezone(ZoneInfo(zone_of(where)))
+    except (TypeError, ValueError, ZoneInfoNotFoundError):
+        return None
+
+
+def format_instant(
+    value: datetime | str | None, where, *, fmt: str = "DATETIME_FORMAT", with_zone: bool = True
+) -> str:
+    """ "1 de diciembre de 2026 a las 14:30 (hora de Santiago)" in the active language."""
+    local = in_zone(value, where)
+    if local is None:
+        return ""
+    text = formats.date_format(local, fmt)
+    if with_zone:
+        text = gettext("%(when)s (%(zone)s)") % {"when": text, "zone": zone_name(where)}
+    return text
