@@ -26,57 +26,38 @@ import json
 from collections.abc import Callable, Iterator
 from functools import wraps
 
-from django import forms
-from django.conf import settings
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import QuerySet
 from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBase,
+    HttpResponsePermanentRedirect,
     JsonResponse,
     StreamingHttpResponse,
 )
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 
+from coalition.models import Chapter
 from municipalities import opendata, selectors
-from municipalities.forms import DirectoryFilterForm
-from municipalities.models import Municipality
+from municipalities.forms import DirectoryFilterForm, StrictDirectoryFilterForm
+from municipalities.models import Municipality, Programme
+from municipalities.openapi import document as openapi_document
 from municipalities.selectors import DirectoryFilters
 from municipalities.views import directory_form
 
-API_VERSION = "1.0.0"
 API_PAGE_SIZE = 50
 API_MAX_PAGE_SIZE = 100
 # Rows per prefetch batch when streaming downloads. Each chunk costs two prefetch queries;
 # the coalitions have hundreds of members, so a whole download is usually one chunk.
 DOWNLOAD_CHUNK_SIZE = 1000
 SAFE_METHODS = ("GET", "HEAD")
-
-# Extra words for the filter parameters in the OpenAPI document; the form labels come first.
-PARAMETER_NOTES = {
-    "q": gettext_lazy("Words to find in the name, region or province; case and accents ignored."),
-    "country": gettext_lazy("ISO 3166-1 alpha-2 country code."),
-    "region": gettext_lazy("Exact region or province name."),
-    "chapter": gettext_lazy("Chapter slug: municipalities with a membership in that chapter."),
-    "status": gettext_lazy(
-        "Membership status; with chapter, the status in that chapter, else in any chapter."
-    ),
-    "programme": gettext_lazy("Programme slug."),
-    "population": gettext_lazy(
-        "Population band: small (< 50,000), medium (50,000 to 199,999), "
-        "large (200,000 to 499,999), xlarge (500,000 or more), unknown."
-    ),
-    "stale": gettext_lazy("Only profiles not updated for more than a year."),
-    "sort": gettext_lazy("Order of the results."),
-}
-
 
 # --- Helpers -------------------------------------------------------------------------------
 
@@ -100,6 +81,9 @@ def public_read_only(view: Callable[..., HttpResponseBase]) -> Callable[..., Htt
     """GET and HEAD only (405 in JSON otherwise; OPTIONS answers a CORS preflight), with
     `Access-Control-Allow-Origin: *`: this is public data anyone may read from a browser."""
 
+    # Exempt from CSRF: these views never change anything, and a POST must get the 405 in
+    # JSON that the OpenAPI document declares, not the CSRF failure page.
+    @csrf_exempt
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
         if request.method == "OPTIONS":
@@ -127,6 +111,52 @@ def request_filters(request: HttpRequest) -> tuple[DirectoryFilterForm, Director
 
 def listed_municipalities(request: HttpRequest) -> QuerySet[Municipality]:
     return selectors.directory_queryset(request_filters(request)[1])
+
+
+def strict_form(request: HttpRequest) -> StrictDirectoryFilterForm:
+    return StrictDirectoryFilterForm(
+        request.GET or None,
+        chapters=list(Chapter.objects.order_by("name")),
+        programmes=list(Programme.objects.order_by("name")),
+        regions=selectors.listed_regions(),
+    )
+
+
+class BadParameter(Exception):
+    """A query parameter outside what the OpenAPI document declares: a 400 in JSON."""
+
+    def __init__(self, code: str, message: str, fields: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.response = json_response(
+            {"error": code, "message": message, **({"fields": fields} if fields else {})},
+            status=400,
+        )
+
+
+def strict_filters(request: HttpRequest) -> DirectoryFilters:
+    """The filters of an API or download request, or BadParameter naming each refused one."""
+    form = strict_form(request)
+    if form.is_bound and not form.is_valid():
+        fields = {name: list(errors) for name, errors in form.errors.items()}
+        raise BadParameter(
+            "invalid_parameter",
+            _("Refused parameters: %(names)s.") % {"names": ", ".join(sorted(fields))},
+            fields,
+        )
+    return form.filters()
+
+
+def refuses_bad_parameters(
+    view: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
+        try:
+            return view(request, *args, **kwargs)
+        except BadParameter as refusal:
+            return refusal.response
+
+    return wrapper
 
 
 def query_string(request: HttpRequest, *, without: tuple[str, ...] = ("page",)) -> str:
@@ -186,17 +216,21 @@ def _attachment(response: StreamingHttpResponse, filename: str) -> StreamingHttp
 
 
 @public_read_only
+@refuses_bad_parameters
 def open_data_csv(request: HttpRequest) -> StreamingHttpResponse:
+    municipalities = selectors.directory_queryset(strict_filters(request))
     response = StreamingHttpResponse(
-        _csv_lines(listed_municipalities(request)), content_type="text/csv; charset=utf-8"
+        _csv_lines(municipalities), content_type="text/csv; charset=utf-8"
     )
     return _attachment(response, download_filename("csv"))
 
 
 @public_read_only
+@refuses_bad_parameters
 def open_data_json(request: HttpRequest) -> StreamingHttpResponse:
+    municipalities = selectors.directory_queryset(strict_filters(request))
     response = StreamingHttpResponse(
-        _json_chunks(listed_municipalities(request)),
+        _json_chunks(municipalities),
         content_type="application/json; charset=utf-8",
     )
     return _attachment(response, download_filename("json"))
@@ -204,7 +238,7 @@ def open_data_json(request: HttpRequest) -> StreamingHttpResponse:
 
 def open_data(request: HttpRequest) -> HttpResponse:
     """How to download the data and use the API, with every field described."""
-    query = query_string(request)
+    query = api_query_string(request)
     suffix = f"?{query}" if query else ""
     return render(
         request,
@@ -229,16 +263,34 @@ def open_data(request: HttpRequest) -> HttpResponse:
 # --- JSON API, version 1 -------------------------------------------------------------------
 
 
-def _positive_int(request: HttpRequest, name: str, default: int) -> int:
-    raw = request.GET.get(name, "").strip()
-    if not raw:
+def api_query_string(request: HttpRequest) -> str:
+    """The directory's query string as the API spells it: its checkbox posts `stale=on`,
+    the API's boolean is `true`."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    if "stale" in query:
+        query["stale"] = "true" if query.get("stale") in ("on", "true") else "false"
+    return query.urlencode()
+
+
+def whole_number(request: HttpRequest, name: str, *, default: int, maximum: int | None) -> int:
+    """A pagination parameter: digits only, given once, from 1 up to `maximum`."""
+    values = request.GET.getlist(name)
+    if not values:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
+    if len(values) > 1 or not values[0].isascii() or not values[0].isdigit():
         value = 0
-    if value < 1:
-        raise ValueError(name)
+    else:
+        value = int(values[0])
+    if value < 1 or (maximum is not None and value > maximum):
+        if maximum is None:
+            message = _("%(name)s must be a whole number from 1.") % {"name": name}
+        else:
+            message = _("%(name)s must be a whole number from 1 to %(max)d.") % {
+                "name": name,
+                "max": maximum,
+            }
+        raise BadParameter(f"invalid_{name}", message, {name: [message]})
     return value
 
 
@@ -249,27 +301,24 @@ def _page_link(request: HttpRequest, number: int) -> str:
 
 
 @public_read_only
+@refuses_bad_parameters
 def municipality_list(request: HttpRequest) -> JsonResponse:
-    try:
-        page_size = min(_positive_int(request, "page_size", API_PAGE_SIZE), API_MAX_PAGE_SIZE)
-    except ValueError:
-        return json_error(
-            400,
-            "invalid_page_size",
-            _("page_size must be a whole number from 1 to %(max)d.") % {"max": API_MAX_PAGE_SIZE},
+    page_size = whole_number(request, "page_size", default=API_PAGE_SIZE, maximum=API_MAX_PAGE_SIZE)
+    number = whole_number(request, "page", default=1, maximum=None)
+    paginator = Paginator(selectors.directory_queryset(strict_filters(request)), page_size)
+    if number > paginator.num_pages:
+        # After the last page: an empty page (the document allows any page from 1), whose
+        # previous link leads back to the last page with results.
+        last = paginator.num_pages if paginator.count else None
+        return json_response(
+            {
+                "count": paginator.count,
+                "next": None,
+                "previous": _page_link(request, last) if last else None,
+                "results": [],
+            }
         )
-    paginator = Paginator(listed_municipalities(request), page_size)
-    try:
-        page = paginator.page(request.GET.get("page") or 1)
-    except PageNotAnInteger:
-        return json_error(400, "invalid_page", _("page must be a whole number from 1."))
-    except EmptyPage:
-        return json_error(
-            400,
-            "invalid_page",
-            _("There is no page %(page)s: the last page is %(last)d.")
-            % {"page": request.GET.get("page"), "last": paginator.num_pages},
-        )
+    page = paginator.page(number)
     return json_response(
         {
             "count": paginator.count,
@@ -294,188 +343,23 @@ def municipality_detail(request: HttpRequest, slug: str) -> JsonResponse:
     return json_response(opendata.record(municipality))
 
 
-def _parameter(name: str, schema: dict, description) -> dict:
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "description": str(description),
-        "schema": schema,
-    }
-
-
-def filter_parameters(form: DirectoryFilterForm) -> list[dict]:
-    """The directory's filters as OpenAPI query parameters, with the values they accept now."""
-    parameters = []
-    for name, field in form.fields.items():
-        schema: dict = {"type": "string"}
-        if isinstance(field, forms.BooleanField):
-            schema = {"type": "boolean", "default": False}
-        elif isinstance(field, forms.ChoiceField):
-            schema["enum"] = [str(value) for value, _label in field.choices if value]
-        elif name == "region":
-            schema["enum"] = sorted({region for _country, region in form.regions})
-        if getattr(field, "max_length", None):
-            schema["maxLength"] = field.max_length
-        if name == "sort":
-            schema["default"] = "name"
-        note = PARAMETER_NOTES.get(name)
-        description = f"{field.label}. {note}" if note else field.label
-        parameters.append(_parameter(name, schema, description))
-    return parameters
-
-
-def openapi_document(request: HttpRequest) -> dict:
-    form = directory_form(request)
-    filters = filter_parameters(form)
-    pagination = [
-        _parameter(
-            "page", {"type": "integer", "minimum": 1, "default": 1}, _("Page number, from 1.")
-        ),
-        _parameter(
-            "page_size",
-            {
-                "type": "integer",
-                "minimum": 1,
-                "maximum": API_MAX_PAGE_SIZE,
-                "default": API_PAGE_SIZE,
-            },
-            _("Results per page; larger values are reduced to %(max)d.")
-            % {"max": API_MAX_PAGE_SIZE},
-        ),
-    ]
-    ref = {"$ref": "#/components/schemas/Municipality"}
-    error = {
-        "description": _("An error, explained."),
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-    }
-    detail_path = reverse("api_municipality_detail", args=["SLUG"]).replace("SLUG", "{slug}")
-    tag = "municipalities"
-    return {
-        "openapi": "3.1.0",
-        "info": {
-            "title": _("Municipal AI Coalition: open data API"),
-            "version": API_VERSION,
-            "description": _(
-                "Public data about the member municipalities of the coalitions. Read-only, no "
-                "authentication; the same filters as the member directory."
-            ),
-            "license": {"name": opendata.LICENCE_NAME, "url": opendata.LICENCE_URL},
-        },
-        "servers": [{"url": settings.SITE_URL}],
-        "tags": [{"name": tag}],
-        "paths": {
-            reverse("api_municipality_list"): {
-                "get": {
-                    "operationId": "listMunicipalities",
-                    "tags": [tag],
-                    "summary": _("Listed municipalities matching the filters, a page at a time."),
-                    "parameters": filters + pagination,
-                    "responses": {
-                        "200": {
-                            "description": _("A page of municipalities."),
-                            "content": {
-                                "application/json": {
-                                    "schema": {"$ref": "#/components/schemas/MunicipalityPage"}
-                                }
-                            },
-                        },
-                        "400": error,
-                    },
-                }
-            },
-            detail_path: {
-                "get": {
-                    "operationId": "getMunicipality",
-                    "tags": [tag],
-                    "summary": _("One listed municipality."),
-                    "parameters": [
-                        {
-                            "name": "slug",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "string"},
-                        }
-                    ],
-                    "responses": {
-                        "200": {
-                            "description": _("The municipality."),
-                            "content": {"application/json": {"schema": ref}},
-                        },
-                        "404": error,
-                    },
-                }
-            },
-            reverse("open_data_csv"): {
-                "get": {
-                    "operationId": "downloadMunicipalitiesCsv",
-                    "tags": [tag],
-                    "summary": _("Every matching municipality as CSV (UTF-8 with BOM)."),
-                    "parameters": filters,
-                    "responses": {
-                        "200": {
-                            "description": _(
-                                "One row per municipality; the header row has the field names."
-                            ),
-                            "content": {"text/csv": {"schema": {"type": "string"}}},
-                        }
-                    },
-                }
-            },
-            reverse("open_data_json"): {
-                "get": {
-                    "operationId": "downloadMunicipalitiesJson",
-                    "tags": [tag],
-                    "summary": _("Every matching municipality as one JSON document."),
-                    "parameters": filters,
-                    "responses": {
-                        "200": {
-                            "description": _("All the municipalities, without pages."),
-                            "content": {
-                                "application/json": {
-                                    "schema": {"$ref": "#/components/schemas/MunicipalityList"}
-                                }
-                            },
-                        }
-                    },
-                }
-            },
-        },
-        "components": {
-            "schemas": {
-                "Municipality": opendata.municipality_schema(),
-                "MunicipalityPage": {
-                    "type": "object",
-                    "required": ["count", "next", "previous", "results"],
-                    "properties": {
-                        "count": {"type": "integer", "minimum": 0},
-                        "next": {"type": ["string", "null"], "format": "uri"},
-                        "previous": {"type": ["string", "null"], "format": "uri"},
-                        "results": {"type": "array", "items": ref},
-                    },
-                },
-                "MunicipalityList": {
-                    "type": "object",
-                    "required": ["count", "results"],
-                    "properties": {
-                        "count": {"type": "integer", "minimum": 0},
-                        "results": {"type": "array", "items": ref},
-                    },
-                },
-                "Error": {
-                    "type": "object",
-                    "required": ["error", "message"],
-                    "properties": {
-                        "error": {"type": "string"},
-                        "message": {"type": "string"},
-                    },
-                },
-            }
-        },
-    }
+@public_read_only
+def openapi(request: HttpRequest) -> JsonResponse:
+    document = openapi_document(
+        strict_form(request), page_size=API_PAGE_SIZE, max_page_size=API_MAX_PAGE_SIZE
+    )
+    return json_response(document)
 
 
 @public_read_only
-def openapi(request: HttpRequest) -> JsonResponse:
-    return json_response(openapi_document(request))
-
+def api_not_found(request: HttpRequest, rest: str) -> JsonResponse:
+    """Any other address under the API answers in JSON, like the API itself (an address
+    that only lacks its final slash is sent to it, as APPEND_SLASH would)."""
+    if not request.path.endswith("/"):
+        try:
+            resolved = resolve(request.path + "/")
+        except Resolver404:
+            resolved = None
+        if resolved is not None and resolved.url_name != "api_not_found":
+            return HttpResponsePermanentRedirect(request.get_full_path(force_append_slash=True))
+    return json_error(404, "not_found", _("Nothing is published at this address."))

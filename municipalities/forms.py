@@ -60,6 +60,35 @@ class DirectoryFilterForm(forms.Form):
         )
 
 
+class StrictDirectoryFilterForm(DirectoryFilterForm):
+    """The directory's filters as the open data API reads them: the values its OpenAPI
+    document declares, and nothing else. A person's hand-edited directory URL may be forgiven
+    (the page shows what it can), but a program must learn that its filter did not apply.
+
+    `stale` is a boolean spelled as JSON spells it, and every parameter is given at most once
+    (`?status=member&status=former` is not silently read as "former")."""
+
+    stale = forms.TypedChoiceField(
+        label=DirectoryFilterForm.base_fields["stale"].label,
+        required=False,
+        choices=[("true", "true"), ("false", "false")],
+        coerce=lambda value: value == "true",
+        empty_value=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.fields:
+            if len(self.data.getlist(name)) > 1:
+                self.add_error(name, _("Give this parameter once."))
+        if self.data.get("stale") == "" and not self.has_error("stale"):
+            self.add_error("stale", _("Write true or false."))
+        region = cleaned.get("region")
+        if region and region not in {name for _country, name in self.regions}:
+            self.add_error("region", _("No listed municipality is in this region."))
+        return cleaned
+
+
 def https_url_fields(model_field, **kwargs):
     """Form fields for a model, with web addresses typed without a scheme taken as https."""
     if isinstance(model_field, models.URLField):

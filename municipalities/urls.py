@@ -11,12 +11,14 @@ urlpatterns = [
     path("open-data/municipalities.csv", api.open_data_csv, name="open_data_csv"),
     path("open-data/municipalities.json", api.open_data_json, name="open_data_json"),
     path("api/v1/municipalities/", api.municipality_list, name="api_municipality_list"),
+    # <str:slug>, not <slug:slug>: an address that is no slug gets the API's JSON 404.
     path(
-        "api/v1/municipalities/<slug:slug>/",
+        "api/v1/municipalities/<str:slug>/",
         api.municipality_detail,
         name="api_municipality_detail",
     ),
     path("api/v1/openapi.json", api.openapi, name="api_openapi"),
+    path("api/v1/<path:rest>", api.api_not_found, name="api_not_found"),
     path("members/represent/", views.represent, name="represent"),
     path("members/<slug:slug>/", views.profile, name="municipality_profile"),
     path("members/<slug:slug>/logo/", views.logo, name="municipality_logo"),

@@ -166,7 +166,6 @@ def test_csv_download(client, cities):
         ({"country": "AR"}, ["cordoba"]),
         ({"chapter": "ciar-chile", "status": "member"}, ["maipu"]),
         ({"programme": "vanguardia"}, ["maipu"]),
-        ({"country": "XX"}, ["cordoba", "maipu", "valparaiso"]),  # unknown values are ignored
     ],
 )
 def test_downloads_use_the_directory_filters(client, cities, params, expected):
@@ -176,6 +175,17 @@ def test_downloads_use_the_directory_filters(client, cities, params, expected):
     data = json.loads(body(client.get(reverse("open_data_json"), params)))
     assert [m["slug"] for m in data["results"]] == expected
     assert data["count"] == len(expected)
+
+
+@pytest.mark.parametrize("url_name", ["open_data_csv", "open_data_json"])
+def test_downloads_refuse_values_the_document_does_not_declare(client, cities, url_name):
+    """Contract change: an unknown filter value used to be ignored (every row came back);
+    the OpenAPI document declares the values, so a program is told its filter did not apply."""
+    response = client.get(reverse(url_name), {"country": "XX", "q": "maipu"})
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["error"] == "invalid_parameter"
+    assert set(response.json()["fields"]) == {"country"}
 
 
 def test_json_download(client, cities):
@@ -249,9 +259,25 @@ def test_api_pagination(client, cities):
     assert "page=1" in second["previous"]
 
 
-def test_api_page_size_is_capped(client, cities):
-    data = client.get(reverse("api_municipality_list"), {"page_size": 1000}).json()
-    assert len(data["results"]) == 3
+def test_api_page_size_above_the_maximum_is_refused(client, cities):
+    """Contract change: page_size above 100 used to be reduced to 100 silently, while the
+    document declared a maximum of 100; now it is refused like any value outside it."""
+    assert len(client.get(reverse("api_municipality_list"), {"page_size": 100}).json()["results"])
+    response = client.get(reverse("api_municipality_list"), {"page_size": 101})
+    assert response.status_code == 400
+    assert response.json()["error"] == "invalid_page_size"
+
+
+def test_api_page_after_the_last_is_empty(client, cities):
+    """Contract change: the document allows any page from 1; one after the last used to be a
+    400, it is now an empty page whose previous link leads to the last page."""
+    url = reverse("api_municipality_list")
+    data = client.get(url, {"page": "99", "page_size": 2}).json()
+    assert data["count"] == 3
+    assert data["results"] == [] and data["next"] is None
+    assert "page=2" in data["previous"]
+    huge = client.get(url, {"page": str(10**30)})
+    assert huge.status_code == 200 and huge.json()["results"] == []
 
 
 @pytest.mark.parametrize(
@@ -260,7 +286,9 @@ def test_api_page_size_is_capped(client, cities):
         ({"page": "abc"}, "invalid_page"),
         ({"page": "0"}, "invalid_page"),
         ({"page": "-1"}, "invalid_page"),
-        ({"page": "99"}, "invalid_page"),
+        ({"page": "1.5"}, "invalid_page"),
+        ({"page": "\uff11"}, "invalid_page"),  # a full-width 1 is no ASCII whole number
+        ({"page_size": "101"}, "invalid_page_size"),
         ({"page_size": "0"}, "invalid_page_size"),
         ({"page_size": "many"}, "invalid_page_size"),
     ],
@@ -331,9 +359,10 @@ def test_openapi_document(client, cities):
         "page",
         "page_size",
     } <= set(parameters)
-    assert parameters["country"]["schema"]["enum"] == ["CL", "AR"]
-    assert parameters["chapter"]["schema"]["enum"] == ["ciar-chile", "ciiar-argentina"]
-    assert parameters["programme"]["schema"]["enum"] == ["vanguardia"]
+    # An empty value, which the directory's form sends for "any", is declared too.
+    assert parameters["country"]["schema"]["enum"] == ["", "CL", "AR"]
+    assert parameters["chapter"]["schema"]["enum"] == ["", "ciar-chile", "ciiar-argentina"]
+    assert parameters["programme"]["schema"]["enum"] == ["", "vanguardia"]
     assert "Córdoba" in parameters["region"]["schema"]["enum"]
     assert parameters["page_size"]["schema"]["maximum"] == 100
     # Every $ref points at a defined schema.
