@@ -124,52 +124,62 @@ class Plan:
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def plan(state: CommitteeState) -> Plan:
-    call = state.call
-    wanted = call.reviewers_per_application
-    cap = call.review_load_cap
-    load = dict(state.load)
+def candidates(state: CommitteeState, application: Application) -> list[CommitteeMember]:
+    return [
+        m
+        for m in state.members
+        if (m.pk, application.pk) not in state.excluded
+        and m.pk not in state.assigned[application.pk]
+    ]
+
+
+def present_kinds(state: CommitteeState, application: Application) -> set[str]:
     kinds = {m.pk: m.kind for m in state.members}
-    both_kinds = len(set(kinds.values())) > 1
+    return {
+        kinds[m]
+        for m in state.assigned[application.pk]
+        if m in kinds and (m, application.pk) not in state.excluded
+    }
+
+
+def pick(
+    state: CommitteeState, application: Application, load: dict[int, int], missing: int
+) -> list[int]:
+    """Up to `missing` new reviewers for `application`: a kind it lacks first (experts and
+    officials mixed), then the lightest load, then the lowest id. Updates `load`."""
+    cap = state.call.review_load_cap
+    both_kinds = len({m.kind for m in state.members}) > 1
+    present = present_kinds(state, application)
+    pool = [m for m in candidates(state, application) if load[m.pk] < cap]
+    chosen: list[int] = []
+    while missing > 0 and pool:
+        best = min(
+            pool,
+            key=lambda m: (0 if both_kinds and m.kind not in present else 1, load[m.pk], m.pk),
+        )
+        pool.remove(best)
+        chosen.append(best.pk)
+        present.add(best.kind)
+        load[best.pk] += 1
+        missing -= 1
+    return chosen
+
+
+def plan(state: CommitteeState) -> Plan:
+    wanted = state.call.reviewers_per_application
+    load = dict(state.load)
     result = Plan()
-
-    def candidates(application: Application) -> list[CommitteeMember]:
-        return [
-            m
-            for m in state.members
-            if (m.pk, application.pk) not in state.excluded
-            and m.pk not in state.assigned[application.pk]
-        ]
-
     # Most constrained first: fewest possible reviewers, then the id.
-    order = sorted(state.applications, key=lambda a: (len(candidates(a)), a.pk))
+    order = sorted(state.applications, key=lambda a: (len(candidates(state, a)), a.pk))
     for application in order:
         missing = wanted - state.counts(application.pk)
         if missing <= 0:
             continue
-        present = {
-            kinds[m]
-            for m in state.assigned[application.pk]
-            if m in kinds and (m, application.pk) not in state.excluded
-        }
-        chosen: list[int] = []
-        pool = [m for m in candidates(application) if load[m.pk] < cap]
-        while missing > 0 and pool:
-
-            def key(member: CommitteeMember, present=present) -> tuple:
-                lacks_kind = both_kinds and member.kind not in present
-                return (0 if lacks_kind else 1, load[member.pk], member.pk)
-
-            best = min(pool, key=key)
-            pool.remove(best)
-            chosen.append(best.pk)
-            present.add(best.kind)
-            load[best.pk] += 1
-            missing -= 1
+        chosen = pick(state, application, load, missing)
         if chosen:
             result.new[application.pk] = chosen
-        if missing > 0:
-            result.short[application.pk] = missing
+        if missing > len(chosen):
+            result.short[application.pk] = missing - len(chosen)
     result.load_after = load
     return result
 
@@ -309,8 +319,14 @@ def reassign_withdrawn(*, member: CommitteeMember, actor: User) -> int:
     if not removed:
         return 0
     state = committee_state(member.call)
-    proposed = plan(state)
-    pairs = [(m, a) for m, a in proposed.pairs if a in set(removed)]
+    load = dict(state.load)
+    by_id = {a.pk: a for a in state.applications}
+    pairs = [
+        (chosen, application_id)
+        for application_id in removed
+        if application_id in by_id
+        for chosen in pick(state, by_id[application_id], load, 1)
+    ]
     return _create(pairs, actor, member.call, "committee.reassign")
 
 
