@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CallsConfig(AppConfig):
     name = "calls"
     verbose_name = _("Calls")
+
+    def ready(self) -> None:
+        from calls import audit_actions
+
+        audit_actions.register()

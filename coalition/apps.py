@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class CoalitionConfig(AppConfig):
     name = "coalition"
     verbose_name = _("Coalition")
+
+    def ready(self) -> None:
+        from coalition.audit import register_actions
+
+        register_actions(
+            {
+                "coalition_summary.request": _("%(actor)s asked for the coalition summary PDF"),
+                "coalition_summary.render": _("%(actor)s prepared the coalition summary PDF"),
+            }
+        )

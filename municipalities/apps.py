@@ -8,6 +8,9 @@ class MunicipalitiesConfig(AppConfig):
     verbose_name = _("Member cities")
 
     def ready(self) -> None:
+        from municipalities import audit_actions
+
+        audit_actions.register()
         from coalition.models import Chapter
         from municipalities.cache import bump_directory_version
         from municipalities.models import Membership, Municipality, Programme

@@ -10,4 +10,7 @@ class ReviewConfig(AppConfig):
     verbose_name = _("Evaluation committee")
 
     def ready(self) -> None:
+        from calls.review import audit_actions
+
+        audit_actions.register()
         from calls.review import signals  # noqa: F401  (connects the receivers)

@@ -3,7 +3,7 @@ from datetime import datetime
 from django import template
 from django.utils.html import format_html
 
-from coalition import instants
+from coalition import audit, instants
 
 register = template.Library()
 
@@ -33,3 +33,15 @@ def instant(value, where=None, fmt: str = "DATETIME_FORMAT", zone: bool = True, 
     if local is None:
         return ""
     return format_html('<time datetime="{}">{}</time>', local.isoformat(), text)
+
+
+@register.filter
+def audit_sentence(event) -> str:
+    """An audit event as a sentence: "Camila Rojas submitted the application of …"."""
+    return audit.describe(event)
+
+
+@register.filter
+def audit_state(event, value: str) -> str:
+    """A state of the event's target by its translated label."""
+    return audit.state_label(event, value)
