@@ -100,6 +100,9 @@ class BulkAssignForm(forms.Form):
         self.fields["applications"].queryset = Application.objects.filter(
             call=call, status=Application.Status.ELIGIBLE
         ).select_related("municipality")
+        # The labels name the city and the person, not the call (one query each otherwise).
+        self.fields["members"].label_from_instance = lambda member: str(member.user)
+        self.fields["applications"].label_from_instance = lambda a: a.municipality.name
 
 
 class PlanConfirmForm(forms.Form):
