@@ -3,7 +3,7 @@
 Each file has a correct cross-reference *stream* (object streams need one), so a parser
 finds every object where the table says and really reaches the hazard instead of giving up
 on a broken file. Compressed data is produced with `zlib.compressobj` in 1 MB chunks:
-building a file that inflates to 200 MB never holds more than a few megabytes here.
+building a file that inflates to gigabytes never holds more than a few megabytes here.
 Results are cached: the helpers return immutable bytes.
 """
 
@@ -18,20 +18,61 @@ MB = 1024 * 1024
 CHUNK = MB
 
 
-def deflate_repeated(prefix: bytes, unit: bytes, total: int, suffix: bytes = b"") -> bytes:
-    """zlib data that inflates to `prefix`, then `unit` repeated to `total` bytes, then
-    `suffix`: compressed chunk by chunk."""
-    compressor = zlib.compressobj(9)
-    parts = [compressor.compress(prefix)]
+def _raw(data: bytes, flush: int) -> bytes:
+    """`data` as raw deflate blocks from a fresh compressor: with Z_FULL_FLUSH they end on
+    a byte boundary and refer to nothing before them, so such pieces can be concatenated."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush(flush)
+
+
+@functools.lru_cache(maxsize=8)
+def _filler(unit: bytes, total: int) -> tuple[bytes, int]:
+    """`unit` repeated to `total` bytes as raw deflate blocks (not final), compressed chunk
+    by chunk, and the Adler-32 of the inflated bytes. Computed once, spliced many times."""
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
     block = (unit * (CHUNK // len(unit) + 1))[:CHUNK]
-    left = total
+    parts, adler, left = [], 1, total
     while left > 0:
         piece = block if left >= CHUNK else block[:left]
         parts.append(compressor.compress(piece))
+        adler = zlib.adler32(piece, adler)
         left -= len(piece)
-    parts.append(compressor.compress(suffix))
-    parts.append(compressor.flush())
-    return b"".join(parts)
+    parts.append(compressor.flush(zlib.Z_FULL_FLUSH))
+    return b"".join(parts), adler
+
+
+def _adler32_combine(first: int, second: int, second_length: int) -> int:
+    """Adler-32 of A + B from those of A and B (zlib's adler32_combine)."""
+    base = 65521
+    remainder = second_length % base
+    sum1 = first & 0xFFFF
+    sum2 = (remainder * sum1) % base
+    sum1 += (second & 0xFFFF) + base - 1
+    sum2 += (first >> 16) + (second >> 16) + base - remainder
+    sum1 = sum1 - base if sum1 >= base else sum1
+    sum1 = sum1 - base if sum1 >= base else sum1
+    sum2 = sum2 - (base << 1) if sum2 >= (base << 1) else sum2
+    sum2 = sum2 - base if sum2 >= base else sum2
+    return sum1 | (sum2 << 16)
+
+
+def deflate_repeated(prefix: bytes, unit: bytes, total: int, suffix: bytes = b"") -> bytes:
+    """zlib data that inflates to `prefix`, then `unit` repeated to `total` bytes, then
+    `suffix`. The middle is compressed once (see `_filler`) and spliced between the two
+    ends, so a file of a hundred such streams takes no longer to build than one."""
+    filler, filler_adler = _filler(unit, total)
+    adler = zlib.adler32(prefix)
+    adler = _adler32_combine(adler, filler_adler, total)
+    adler = _adler32_combine(adler, zlib.adler32(suffix), len(suffix))
+    return b"".join(
+        (
+            b"\x78\xda",
+            _raw(prefix, zlib.Z_FULL_FLUSH),
+            filler,
+            _raw(suffix, zlib.Z_FINISH),
+            struct.pack(">I", adler),
+        )
+    )
 
 
 class RawPdf:
@@ -98,16 +139,18 @@ def _catalog_and_tree(pdf: RawPdf, kids: list[int]) -> None:
 
 @functools.lru_cache(maxsize=4)
 def pages_in_inflating_object_streams(streams: int = 4, inflated: int = 70 * MB) -> bytes:
-    """Each page dictionary sits in its own object stream, followed by whitespace up to
-    `inflated` bytes: reading one page makes a parser inflate the whole stream."""
+    """Each page dictionary sits in its own object stream, after filler bytes up to
+    `inflated` bytes that the stream's /First offset skips: reading one page makes a
+    parser inflate (and keep) the whole stream, without scanning the filler."""
     pdf = RawPdf()
     pages = [100 + index * 2 for index in range(streams)]
     _catalog_and_tree(pdf, pages)
     for page in pages:
         body = _page(2)
         header = b"%d 0 " % page
-        first = len(header)
-        data = deflate_repeated(header + body, b" ", inflated - first - len(body))
+        filler = inflated - len(header) - len(body)
+        data = deflate_repeated(header, b"%", filler, body)
+        first = len(header) + filler
         pdf.add_object_stream(page + 1, [(page, body)], compressed=data, first=first)
     return pdf.finish(root=1)
 
@@ -173,8 +216,16 @@ def well_formed_control() -> bytes:
     return pdf.finish(root=1)
 
 
+def pages_in_object_streams_up_to_the_size_limit() -> bytes:
+    """The issue's worst case: 9.9 MB of such object streams, about 140 x 70 MB = 10 GB."""
+    return pages_in_inflating_object_streams(streams=140)
+
+
 HOSTILE = {
     "pages in object streams, 4 x 70 MB": pages_in_inflating_object_streams,
+    "pages in object streams, 9.9 MB file, 140 x 70 MB": (
+        pages_in_object_streams_up_to_the_size_limit
+    ),
     "whitespace in object streams, 3 x 70 MB": whitespace_in_object_streams,
     "content stream inflating to 200 MB": inflating_content_stream,
     "page tree looping to an ancestor": looping_page_tree,

@@ -61,10 +61,16 @@ def test_the_builder_makes_files_the_check_accepts():
     "make",
     [
         hostile_pdfs.pages_in_inflating_object_streams,
+        hostile_pdfs.pages_in_object_streams_up_to_the_size_limit,
         hostile_pdfs.whitespace_in_object_streams,
         hostile_pdfs.inflating_content_stream,
     ],
-    ids=["pages-in-70MB-object-streams", "70MB-whitespace-object-streams", "200MB-content"],
+    ids=[
+        "pages-in-70MB-object-streams",
+        "9.9MB-file-of-70MB-object-streams",
+        "70MB-whitespace-object-streams",
+        "200MB-content",
+    ],
 )
 def test_bombs_are_refused_quickly_as_too_complex(make):
     data = make()
