@@ -188,6 +188,7 @@ def call_ranking(call: Call) -> Ranking:
         Assignment.objects.filter(application__call_id=call.pk)
         .exclude(conflicted())
         .values_list(
+            "id",
             "application_id",
             "member_id",
             "member__withdrawn_at",
@@ -197,11 +198,14 @@ def call_ranking(call: Call) -> Ranking:
         )
     )
     by_reviewer: list[tuple[int, int, float]] = []
-    for application_id, member_id, withdrawn_at, status, score, weight in assignments:
+    counted: dict[int, int] = {}  # submitted, not conflicted: assignment id -> application id
+    for pk, application_id, member_id, withdrawn_at, status, score, weight in assignments:
         row = rows.get(application_id)
         if row is None:
             continue
         submitted = status == Review.Status.SUBMITTED
+        if submitted:
+            counted[pk] = application_id
         # A withdrawn member's open assignment no longer counts; their submitted review does.
         if withdrawn_at is None or submitted:
             row.assigned += 1
@@ -225,23 +229,23 @@ def call_ranking(call: Call) -> Ranking:
     ):
         criteria.append(CriterionColumn(pk, title, weight))
         tops[pk] = top or 0
-    sums: dict[tuple[int, int], list[float]] = defaultdict(list)
-    for application_id, criterion_id, level_score in (
-        CriterionScore.objects.filter(
-            review__assignment__application__call_id=call.pk,
-            review__status=Review.Status.SUBMITTED,
-            level__isnull=False,
-        )
-        .exclude(conflicted("review__assignment"))
-        .values_list("review__assignment__application_id", "criterion_id", "level__score")
-    ):
+    # Every level chosen (one small row each); "cannot assess" has no level and is left out.
+    # Reviews that do not count (drafts, conflicted members) are skipped through `counted`.
+    sums: dict[tuple[int, int], list[float]] = defaultdict(lambda: [0.0, 0])
+    for assignment_id, criterion_id, level_score in CriterionScore.objects.filter(
+        review__assignment__application__call_id=call.pk,
+        review__status=Review.Status.SUBMITTED,
+        level__isnull=False,
+    ).values_list("review__assignment_id", "criterion_id", "level__score"):
+        application_id = counted.get(assignment_id)
+        if application_id is not None:
+            total = sums[(application_id, criterion_id)]
+            total[0] += level_score
+            total[1] += 1
+    for (application_id, criterion_id), (total, count) in sums.items():
         top = tops.get(criterion_id)
         if top:
-            sums[(application_id, criterion_id)].append(100.0 * level_score / top)
-    for (application_id, criterion_id), values in sums.items():
-        row = rows.get(application_id)
-        if row is not None:
-            row.per_criterion[criterion_id] = sum(values) / len(values)
+            rows[application_id].per_criterion[criterion_id] = 100.0 * total / count / top
 
     threshold = call.disagreement_threshold
     for row in rows.values():
