@@ -41,6 +41,11 @@ def recreate_database(url: str) -> None:
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
+    if "bench" not in name:
+        # It drops the database: never one that might hold real data.
+        raise SystemExit(
+            f"Refusing to drop {name!r}: the benchmark database name must contain 'bench'."
+        )
     maintenance = urlunsplit(("postgresql", parts.netloc, "/postgres", parts.query, ""))
     with psycopg.connect(maintenance, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
