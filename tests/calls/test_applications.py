@@ -467,9 +467,12 @@ def test_a_submitted_application_is_read_only(submitted, officer_client, officer
     assert reverse("application_submit", args=[application.pk]) not in page
     assert upload_url(application) not in page
 
-    assert (
-        officer_client.post(edit_url(application), post_form(application, motivation="X"), **HTMX)
-    ).status_code == 403
+    # An autosave sent before the page knew (a colleague submitted meanwhile) is told why.
+    response = officer_client.post(
+        edit_url(application), post_form(application, motivation="X"), **HTMX
+    )
+    assert response.status_code == 200
+    assert "can no longer be edited" in response.content.decode()
     assert (
         officer_client.post(
             edit_url(application), post_form(application, motivation="X")

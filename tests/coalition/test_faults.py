@@ -25,7 +25,7 @@ from coalition.celery import app as celery_app
 from coalition.models import QueuedTask
 from municipalities.models import Municipality
 from tests.calls.helpers import fill_in, make_call
-from tests.coalition.test_worker import reset_broker_connections
+from tests.coalition.test_worker_faults import forget_connections
 from tests.factories import (
     PASSWORD,
     ChapterStaffFactory,
@@ -132,10 +132,10 @@ def redis_down(settings, monkeypatch):
     celery_app.conf.task_always_eager = False  # restored by the autouse settings fixture
     celery_app.conf.broker_url = production["CELERY_BROKER_URL"]
     celery_app.conf.task_publish_retry_policy = production["CELERY_TASK_PUBLISH_RETRY_POLICY"]
-    reset_broker_connections()
+    forget_connections()
     yield url
     celery_app.conf.broker_url, celery_app.conf.task_publish_retry_policy = previous
-    reset_broker_connections()
+    forget_connections()
 
 
 def test_redis_down_pages_render_and_sign_in_works(redis_down, chapter):
