@@ -8,5 +8,7 @@ class CallsConfig(AppConfig):
 
     def ready(self) -> None:
         from calls import audit_actions
+        from calls.home import register_panels
 
         audit_actions.register()
+        register_panels()

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from coalition import selectors, services
 from coalition.forms import LanguageForm, SummaryRequestForm
 from coalition.models import GeneratedDocument
+from coalition.panels import home_panels
 from coalition.permissions import (
     MFA_RETURN_SESSION_KEY,
     Area,
@@ -38,7 +39,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "coalition/home.html")
+    return render(request, "coalition/home.html", {"panels": home_panels(request)})
 
 
 @login_required

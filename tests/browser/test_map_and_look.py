@@ -3,6 +3,7 @@ the header's height, the directory's badges, and no apply button once a call has
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -116,4 +117,105 @@ def test_map_draws_borders_and_pins_with_no_tile_server_and_no_network(
     expect(page.locator(".leaflet-popup-content a")).to_have_attribute("href", "/members/cordoba/")
     page.screenshot(path=str(artifacts_dir / "map-without-tiles.png"), full_page=True)
     assert refused == []
+    console.assert_clean()
+
+
+# --- Look and feel on a phone --------------------------------------------------------------------
+
+
+def header_height(page) -> float:
+    box = page.locator("header.site-header").bounding_box()
+    assert box
+    return box["height"]
+
+
+@pytest.mark.parametrize("signed_in", [False, True], ids=["visitor", "officer"])
+def test_the_header_takes_less_than_a_fifth_of_a_phone_screen(
+    phone_page, console, live_server, chapters, signed_in, artifacts_dir
+):
+    if signed_in:
+        from tests.browser.helpers import sign_in
+
+        officer = OfficerFactory(
+            municipality__chapter=chapters["CL"], user__full_name="María José Soto"
+        ).user
+        sign_in(phone_page, officer.email, next_url=reverse("directory"))
+    for url in (reverse("home"), reverse("directory"), reverse("call_list")):
+        phone_page.goto(url)
+        assert header_height(phone_page) < 844 / 5, url
+        # Nothing of it is cut off or sideways: every link of the main menu can be reached.
+        for link in phone_page.locator("header.site-header a").all():
+            if link.is_visible():
+                box = link.bounding_box()
+                assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, url
+    phone_page.screenshot(
+        path=str(artifacts_dir / f"phone-header-{'officer' if signed_in else 'visitor'}.png")
+    )
+    console.assert_clean()
+
+
+def test_directory_badges_stay_on_one_line_on_a_phone(
+    phone_page, console, live_server, chapters, artifacts_dir
+):
+    for n, status in enumerate(["member", "suspended", "former"]):
+        city = MunicipalityFactory(name=f"San Pedro de la Paz {n}", chapter=chapters["CL"])
+        Membership.objects.create(
+            municipality=city, chapter=chapters["CL"], status=status, founding_member=True
+        )
+    phone_page.goto(reverse("directory"))
+    phone_page.screenshot(path=str(artifacts_dir / "phone-directory-badges.png"), full_page=True)
+    badges = phone_page.locator("#directory-results .badge")
+    assert badges.count() >= 3
+    for badge in badges.all():
+        box = badge.bounding_box()
+        line = float(badge.evaluate("b => parseFloat(getComputedStyle(b).lineHeight)"))
+        padding = float(
+            badge.evaluate(
+                "b => parseFloat(getComputedStyle(b).paddingTop)"
+                " + parseFloat(getComputedStyle(b).paddingBottom)"
+                " + parseFloat(getComputedStyle(b).borderTopWidth) * 2"
+            )
+        )
+        # One line of text: a pill, not an oval of two or three lines.
+        assert box and box["height"] <= line + padding + 1, badge.inner_text()
+        # Rounded corners, not a pill's half-circles that turn a wrapped badge into an oval.
+        radius = badge.evaluate("b => parseFloat(getComputedStyle(b).borderTopLeftRadius)")
+        assert radius <= box["height"] / 3
+    console.assert_clean()
+
+
+@pytest.fixture
+def closed_call(chapters):
+    now = timezone.now()
+    return CallFactory(
+        chapter=chapters["CL"],
+        title="Convocatoria CIAR Chile 2025",
+        status=Call.Status.PUBLISHED,
+        opens_at=now - timedelta(days=40),
+        closes_at=now - timedelta(days=1),
+        announces_at=now + timedelta(days=20),
+        benefits="Red de cooperación entre pares.\nProyectos colaborativos.",
+    )
+
+
+def test_no_apply_button_after_closing(page, console, live_server, chapters, closed_call):
+    officer = OfficerFactory(municipality__chapter=chapters["CL"]).user
+    from tests.browser.helpers import sign_in
+
+    sign_in(page, officer.email, next_url=reverse("call_detail", args=[closed_call.slug]))
+    main = page.locator("main")
+    expect(main.locator(".call-closed")).to_be_visible()
+    expect(main.get_by_role("button", name=re.compile("^Postular"))).to_have_count(0)
+    expect(main.locator('form[action$="/apply/"]')).to_have_count(0)
+    expect(main.get_by_role("heading", name="Postular", exact=True)).to_have_count(0)
+    # The timeline marks where the call stands.
+    expect(main.locator('ol.steps > li[aria-current="step"]')).to_have_count(1)
+    expect(main.locator("ol.steps > li").nth(1)).to_have_attribute("aria-current", "step")
+
+    # The same page while the call was open offered the button.
+    closed_call.closes_at = timezone.now() + timedelta(days=1)
+    closed_call.save()
+    page.reload()
+    expect(main.get_by_role("button", name=re.compile("^Postular"))).to_have_count(1)
+    expect(main.locator("ol.steps > li").nth(0)).to_have_attribute("aria-current", "step")
     console.assert_clean()
