@@ -265,3 +265,38 @@ def test_officer_sees_the_decision_only_after_publication(
     assert "Result of the call" in after and "Selected" in after and NOTE in after
     assert far_official.user.full_name not in after
     assert far_official.user.email not in after
+
+
+# --- Two beat workers at the same instant (PostgreSQL) --------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_ticking_at_once_publish_once(postgres, approved, decided, officer):
+    """Two beat ticks (or a tick and a retried task) race: the row lock lets one publish;
+    the other finds `published_at` set and does nothing."""
+    import threading
+
+    from django.db import connections
+
+    instant = Call.objects.get(pk=decided[0].call_id).announces_at
+    barrier = threading.Barrier(2)
+    results: list[object] = [None, None]
+
+    def tick(index: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            results[index] = publication.results_publish_due(now=instant)
+        except Exception as error:  # reported below
+            results[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=tick, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(results) == [0, 1], results
+    assert AuditEvent.objects.filter(action="results.publish").count() == 1
+    assert AuditEvent.objects.filter(action="membership.join").count() == 1
+    assert [message.to for message in mail.outbox] == [[officer.email]]
