@@ -30,8 +30,10 @@ import multiprocessing
 import os
 import resource
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 logger = logging.getLogger(__name__)
@@ -75,8 +77,29 @@ def _mp_context() -> multiprocessing.context.BaseContext:
             context = multiprocessing.get_context("forkserver")
             # Not "__main__" (the default): see calls.pdfwarm.
             context.set_forkserver_preload(PRELOAD)
+            _start_server()
             _context = context
         return _context
+
+
+def _start_server() -> None:
+    """Start the forkserver able to import this project whatever the working directory.
+
+    Python 3.11's forkserver ignores the parent's sys.path when it imports PRELOAD (an
+    ImportError there is silent, and every child would then import pypdf and pyHanko
+    again), so the project root goes into its PYTHONPATH for the start."""
+    from multiprocessing import forkserver
+
+    root = str(Path(__file__).resolve().parent.parent)
+    before = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [root, before]))
+    try:
+        forkserver.ensure_running()
+    finally:
+        if before is None:
+            del os.environ["PYTHONPATH"]
+        else:
+            os.environ["PYTHONPATH"] = before
 
 
 def run_bounded(function: Callable[..., Any], *args: Any, limits: Limits) -> Any:
@@ -86,10 +109,11 @@ def run_bounded(function: Callable[..., Any], *args: Any, limits: Limits) -> Any
     a module-level function of a module importable without Django set up."""
     context = _mp_context()
     receive, send = context.Pipe(duplex=False)
-    process = context.Process(
-        target=_child_main, args=(send, limits, function, args), daemon=True, name="pdfcheck"
-    )
-    process.start()
+    with _as_plain_parent():
+        process = context.Process(
+            target=_child_main, args=(send, limits, function, args), daemon=True, name="pdfcheck"
+        )
+        process.start()
     send.close()  # the child holds the only writer: its death reads as EOF here
     outcome = None
     try:
@@ -111,6 +135,53 @@ def run_bounded(function: Callable[..., Any], *args: Any, limits: Limits) -> Any
         logger.info("PDF check child gave up: %s", payload)
         raise TooComplex(payload)
     return payload
+
+
+class _StandIn(multiprocessing.process.BaseProcess):
+    """What multiprocessing's own main-process object holds (its class is private)."""
+
+    def __init__(self) -> None:
+        self._identity = ()
+        self._name = "MainProcess"
+        self._parent_pid = None
+        self._popen = None
+        self._closed = False
+        self._config = {
+            "authkey": multiprocessing.process.AuthenticationString(os.urandom(32)),
+            "semprefix": "/mp",
+        }
+
+
+_stand_in: _StandIn | None = None
+
+
+@contextmanager
+def _as_plain_parent() -> Iterator[None]:
+    """Let this process start children, also when it is a Celery prefork worker.
+
+    Celery's billiard replaces multiprocessing's "current process" in its workers with its
+    own, daemonic, object: multiprocessing then refuses children ("daemonic processes are
+    not allowed to have children") and cannot pickle billiard's authentication key. While a
+    child is created and started, a plain stand-in takes its place. The rule against
+    children of daemons is there so that none outlives its parent; ours cannot: it is
+    joined (killed at the latest at its wall-clock timeout) before `run_bounded` returns,
+    and the forkserver exits with the process that started it."""
+    global _stand_in
+    from multiprocessing import process as mp_process
+
+    with _lock:
+        current = mp_process._current_process
+        plain = type(current).__module__.startswith("multiprocessing")
+        if plain and not current._config.get("daemon"):
+            yield
+            return
+        if _stand_in is None:
+            _stand_in = _StandIn()
+        mp_process._current_process = _stand_in
+        try:
+            yield
+        finally:
+            mp_process._current_process = current
 
 
 # --- In the child --------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import io
 import struct
+import sys
 import zlib
 
 MB = 1024 * 1024
@@ -231,3 +232,22 @@ HOSTILE = {
     "page tree looping to an ancestor": looping_page_tree,
     "page tree node that is its own kid": self_parent_page_tree,
 }
+
+
+def loaded(module: str) -> bool:
+    """Whether `module` is imported in this process (asked of a PDF check child)."""
+    return module in sys.modules
+
+
+def verdict_in_this_process(name: str) -> str:
+    """The upload check's verdict on HOSTILE[name] ("control" for the good file), run from
+    whatever process calls it (a Celery prefork worker in a test)."""
+    from calls.pdfcheck import PdfRefused, check_in_child
+    from calls.pdfsafety import Limits
+
+    data = well_formed_control() if name == "control" else HOSTILE[name]()
+    try:
+        check_in_child(data, max_pages=None, limits=Limits())
+    except PdfRefused as error:
+        return error.code
+    return "accepted"

@@ -188,3 +188,33 @@ def test_the_dossier_leaves_out_a_hostile_stored_file_with_a_page_saying_so(appl
     assert "could not be included" in text
     titles = [item.title for item in reader.outline if not isinstance(item, list)]
     assert titles[-1] == "Descriptive report"
+
+
+def test_the_forkserver_preloads_the_parsers_whatever_the_working_directory(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[2])
+    code = (
+        f"import sys; sys.path.insert(0, {root!r})\n"
+        "from calls.pdfsafety import Limits, run_bounded\n"
+        "from tests.calls.hostile_pdfs import loaded\n"
+        "print(run_bounded(loaded, 'pyhanko.sign.validation', limits=Limits()))\n"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, timeout=60
+    )
+    assert result.stdout.decode().strip() == "True", result.stderr.decode()[-2000:]
+
+
+def test_a_celery_prefork_worker_runs_the_check_too():
+    # billiard's workers are daemonic and replace multiprocessing's current process:
+    # without calls.pdfsafety._as_plain_parent, starting the child failed there.
+    from billiard import Pool
+
+    with Pool(1) as pool:
+        assert pool.apply(hostile_pdfs.verdict_in_this_process, ("control",)) == "accepted"
+        name = "whitespace in object streams, 3 x 70 MB"
+        assert pool.apply(hostile_pdfs.verdict_in_this_process, (name,)) == "too_complex"
