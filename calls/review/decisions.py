@@ -65,6 +65,21 @@ def score_snapshot(application: Application) -> dict[str, Any]:
     }
 
 
+def reviewer_notes(application: Application) -> list[str]:
+    """The reviewers' optional notes for the applicant, without names: material for the
+    committee's note, which is the only one the city receives."""
+    return [
+        note
+        for note in Review.objects.filter(
+            assignment__application=application, status=Review.Status.SUBMITTED
+        )
+        .exclude(conflicted("assignment"))
+        .exclude(applicant_note="")
+        .order_by("id")
+        .values_list("applicant_note", flat=True)
+    ]
+
+
 def results_locked(call_id: int) -> bool:
     """Decisions stay editable until a publication is approved; published ones never change."""
     return ResultsPublication.objects.filter(

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from calls.models import Application, Call
 from calls.review.models import Decision, ResultsPublication
@@ -102,7 +103,12 @@ def publication_propose(
     missing = undecided_count(call)
     if missing:
         raise ValidationError(
-            _("%(count)s eligible applications have no decision yet.") % {"count": missing}
+            ngettext(
+                "%(count)s eligible application has no decision yet.",
+                "%(count)s eligible applications have no decision yet.",
+                missing,
+            )
+            % {"count": missing}
         )
     publication = ResultsPublication.objects.create(
         call=call, decisions=decisions, proposed_by=actor, publish_now=publish_now

@@ -266,6 +266,7 @@ def decision_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "row": ranking.row(application.pk),
             "criteria": ranking.criteria,
             "locked": decisions.results_locked(application.call_id),
+            "reviewer_notes": decisions.reviewer_notes(application),
         },
     )
 

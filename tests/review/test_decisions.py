@@ -118,3 +118,13 @@ def test_draft_reviews_are_not_in_the_snapshot(reviewed, staff_user, second_expe
     decision = decide(reviewed[0], staff_user)
     assert len(decision.score_snapshot["reviews"]) == 2
     assert Review.objects.filter(assignment__application=reviewed[0]).count() == 3
+
+
+def test_decision_page_shows_reviewers_notes_without_names(
+    reviewed, staff_user, far_official, login
+):
+    write_review(far_official, reviewed[0], [5, 4, 3], note="Sigan con el laboratorio.")
+    html = login(staff_user).get(reverse("results_decision", args=[reviewed[0].pk])).content
+    html = html.decode()
+    assert "Sigan con el laboratorio." in html
+    assert far_official.user.full_name not in html

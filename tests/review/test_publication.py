@@ -244,6 +244,57 @@ def test_the_full_flow_through_the_pages(
     assert {"decision.record", "results.propose", "results.approve"} <= actions
 
 
+def test_done_when_staff_rank_decide_two_approve_and_the_public_page_shows_the_cities(
+    review_call,
+    applications,
+    far_official,
+    expert,
+    staff_user,
+    second_staff_user,
+    login,
+    anonymous,
+    clock,
+    django_capture_on_commit_callbacks,
+):
+    """The issue's "done when", through the pages: staff see the ranking, record decisions,
+    propose; a second staff member approves; beat publishes at the announcement instant
+    (clock moved); the public call page lists the selected cities with their profiles."""
+    set_rubric_levels(review_call)
+    levels_by_city = [[5] * 3, [4] * 3, [1] * 3, [0] * 3]
+    for application, levels in zip(applications, levels_by_city, strict=True):
+        write_review(far_official, application, levels)
+        write_review(expert, application, levels)
+    first, second = login(staff_user), login(second_staff_user)
+    ranking = first.get(reverse("results_ranking_staff", args=[review_call.slug]))
+    html = ranking.content.decode()
+    assert html.index("Peñalolén") < html.index("Renca") < html.index("Temuco")
+    outcomes = ["selected", "selected", "waiting_list", "not_selected"]
+    for application, outcome in zip(applications, outcomes, strict=True):
+        response = first.post(
+            reverse("results_decision", args=[application.pk]),
+            {"outcome": outcome, "rationale": "Según el puntaje y la discusión."},
+        )
+        assert response.status_code == 302
+    first.post(reverse("results_propose", args=[review_call.slug]))
+    proposal = ResultsPublication.objects.get()
+    second.post(reverse("results_approve", args=[review_call.slug, proposal.pk]))
+    detail = reverse("call_detail", args=[review_call.slug])
+
+    clock.set(review_call.announces_at - timedelta(minutes=3))
+    assert publish_due_results() == 0
+    assert "selected-title" not in anonymous.get(detail).content.decode()
+
+    clock.set(review_call.announces_at + timedelta(minutes=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert publish_due_results() == 1
+    page = anonymous.get(detail).content.decode()
+    selected = page.split('id="selected-title"')[1].split("</section>")[0]
+    for application in applications[:2]:
+        profile = reverse("municipality_profile", args=[application.municipality.slug])
+        assert profile in selected
+    assert "Viña del Mar" not in selected and "Temuco" not in selected
+
+
 def test_withdrawn_results_never_publish(approved, decided, staff_user):
     publication.publication_withdraw(publication=approved, actor=staff_user)
     assert publication.results_publish_due(now=decided[0].call.announces_at) == 0
