@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from coalition.audit import record_event
 from coalition.emails import send_email_to_user
 from coalition.models import Chapter, GeneratedDocument, User
+from coalition.outbox import enqueue
 from coalition.pdf import render_pdf
 from coalition.permissions import can_request_coalition_summary
 from coalition.selectors import coalition_summary
@@ -45,7 +46,7 @@ def coalition_summary_request(
         chapter=chapter,
         to_state=document.status,
     )
-    transaction.on_commit(lambda: tasks.render_coalition_summary.delay(document.pk))
+    enqueue(tasks.render_coalition_summary, document.pk)
     return document
 
 

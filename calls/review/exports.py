@@ -22,6 +22,7 @@ from calls.review.results_access import results_reader
 from calls.review.scoring import LENIENCY_EXPLANATION
 from coalition.audit import record_event
 from coalition.models import User
+from coalition.outbox import enqueue
 from coalition.pdf import render_pdf
 from coalition.permissions import is_chapter_staff
 
@@ -67,7 +68,7 @@ def export_request(*, call: Call, actor: User, kind: str, language: str) -> Comm
         to_state=export.status,
         details={"kind": kind},
     )
-    transaction.on_commit(lambda: tasks_results.render_committee_export.delay(export.pk))
+    enqueue(tasks_results.render_committee_export, export.pk)
     return export
 
 
