@@ -1,7 +1,6 @@
 """Benchmark of the application PDFs: the committee dossier and the upload check.
 
-Run from the project root with the project's virtualenv (pyHanko, a dev dependency, signs
-the letter):
+Run from the project root with the project's virtualenv (pyHanko signs the letter):
 
     .venv/bin/python bench/pdf_bench.py [--runs 15] [--profile dossier|inspect]
 
@@ -12,7 +11,9 @@ runs after one warm-up:
 
 (a) ``calls.dossier.build_dossier`` on that application (queries, WeasyPrint, pypdf merge);
 (b) ``calls.pdfcheck.inspect_pdf`` on a valid 10 MB PDF (20 pages with images), uploaded
-    as Django hands over a large upload: in a temporary file.
+    as Django hands over a large upload: in a temporary file. The parse runs in a child of
+    the PDF forkserver under the ceilings (``calls.pdfsafety``); the warm-up run starts the
+    forkserver. Hostile files: ``bench/pdf_hostile.py``.
 
 It prints median, min and max of each against the targets (dossier < 1 s median, 10 MB
 check < 0.5 s median). Exit status: 0 targets met, 1 a target missed.
