@@ -199,3 +199,20 @@ def test_a_review_by_a_member_found_conflicted_no_longer_counts(scored, far_offi
     after = call_ranking(scored[0].call).row(scored[0].pk)
     assert (after.submitted, after.assigned) == (2, 2)
     assert after.high == pytest.approx(80)  # far_official's 100 is gone
+
+
+def test_staff_discuss_and_mark_discussed_through_the_pages(scored, staff_user, login):
+    from calls.review.models import DiscussionPost
+
+    client = login(staff_user)
+    url = reverse("results_discussion_staff", args=[scored[0].pk])
+    assert client.post(url, {"body": "Revisemos el criterio 2."}).status_code == 302
+    page = client.get(url).content.decode()
+    assert "Revisemos el criterio 2." in page and "Mark as discussed" in page
+    client.post(reverse("results_discussion_mark", args=[scored[0].pk]), {"discussed": "1"})
+    assert call_ranking(scored[0].call).queue == []
+    ranking = client.get(reverse("results_ranking_staff", args=[scored[0].call.slug]))
+    assert "No application waits for discussion." in ranking.content.decode()
+    client.post(reverse("results_discussion_mark", args=[scored[0].pk]), {"discussed": "0"})
+    assert [row.application_id for row in call_ranking(scored[0].call).queue] == [scored[0].pk]
+    assert DiscussionPost.objects.get().author == staff_user
