@@ -151,11 +151,16 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     criteria = reviews.rubric(assignment.member.call_id)
     form = ReviewForm(request.POST, criteria=criteria)
+    submitting = request.POST.get("action") == "submit"
+    if request.htmx and not submitting and review_is_submitted(assignment):
+        # A keystroke's autosave arriving after the submission: the submitted review changes
+        # only through an explicit "Save the revision".
+        return HttpResponse(status=204)
     saved, error = None, None
     if form.is_valid():
-        service = reviews.review_submit if request.POST.get("action") == "submit" else None
+        service = reviews.review_submit if submitting else reviews.review_save
         try:
-            saved = (service or reviews.review_save)(
+            saved = service(
                 assignment=assignment,
                 actor=request.user,
                 version=form.cleaned_data["version"],
@@ -164,6 +169,14 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             error = exc
     if request.htmx:
+        if saved is not None and submitting:
+            # htmx queues the submission behind any autosave in flight (hx-sync), so it
+            # carries the latest version; then the whole page reloads.
+            messages.success(request, _("Your review is submitted. Thank you."))
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = request.path
+            return response
+        # Answered 200 so that htmx shows the message where the member looks.
         return render(
             request,
             "review/partials/review_autosave.html",
@@ -173,7 +186,6 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 "field_errors": form.errors,
                 "call": assignment.member.call,
             },
-            status=200 if saved else 400,
         )
     if saved is not None:
         if request.POST.get("action") == "submit":
@@ -196,6 +208,10 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
         review_context(request, assignment, form=form, error=messages_list),
         status=400,
     )
+
+
+def review_is_submitted(assignment) -> bool:
+    return Review.objects.filter(assignment=assignment, status=Review.Status.SUBMITTED).exists()
 
 
 def inline_pdf(file, filename: str) -> FileResponse:

@@ -358,7 +358,7 @@ def test_invitation_accept_needs_the_invited_address_then_mfa(
     assert CommitteeMember.objects.filter(user=plain_user, call=review_call).exists()
     # No authenticator yet: the committee area sends them to set one up.
     dashboard = client.get(response.url)
-    assert dashboard.status_code == 302
+    assert dashboard.status_code == 302, (response.url, [t.name for t in dashboard.templates][:3])
     assert dashboard.url == reverse("mfa_required")
 
 
@@ -394,3 +394,31 @@ def test_matrix_plan_shown_before_confirm(
     # A stale plan is refused.
     response = staff_client.post(url, {"action": "confirm", "fingerprint": plan.fingerprint})
     assert Assignment.objects.count() == len(plan.pairs)
+
+
+def test_htmx_submit_redirects_and_late_autosave_changes_nothing(
+    member_client, expert, application, staff_user, review_call
+):
+    assignment = declared(expert, application, staff_user)
+    client = member_client(expert)
+    url = reverse("review_edit", args=[assignment.pk])
+    criteria = criteria_of(review_call)
+    choices = {c.pk: str(c.levels.all()[0].pk) for c in criteria}
+    html = client.get(url).content.decode()
+    # An incomplete submission through htmx shows its message in the status, answered 200.
+    partial = review_post(html, {criteria[0].pk: choices[criteria[0].pk]}, action="submit")
+    response = client.post(url, partial, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert criteria[1].title in response.content.decode()
+    html = client.get(url).content.decode()
+    response = client.post(url, review_post(html, choices, action="submit"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 204
+    assert response["HX-Redirect"] == url
+    review = Review.objects.get()
+    assert review.status == Review.Status.SUBMITTED
+    # A keystroke's autosave that arrives afterwards is ignored, not a stale-version error.
+    late = review_post(html, choices, overall_comment="tarde")
+    response = client.post(url, late, HTTP_HX_REQUEST="true")
+    assert response.status_code == 204
+    review.refresh_from_db()
+    assert review.overall_comment == "" and not review.revisions.exists()
