@@ -628,7 +628,7 @@ def test_call_page_shows_requirements_documents_and_timeline_in_chapter_time(
     local = call.closes_at.astimezone(SANTIAGO)
     assert local.hour == 23 and local.minute == 59
     assert f'<time datetime="{local.isoformat()}">' in page
-    assert "America/Santiago" in page
+    assert "Santiago time" in page  # the zone by its readable name (coalition.instants)
     assert f'data-countdown="{local.isoformat()}"' in page
     # The rubric is public, with its weights.
     assert "Capacidad institucional</strong> (40%)" in page

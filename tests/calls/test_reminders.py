@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from calls import services, tasks
 from calls.models import ReminderSent
+from coalition.instants import zone_name
 from municipalities.models import Officer
 from tests.calls.helpers import fill_in, make_call
 from tests.factories import MunicipalityFactory, OfficerFactory
@@ -195,13 +196,15 @@ def test_reminders_are_written_in_each_officer_language(run, draft, officer, sec
     spanish, english = sent[officer.email], sent[second_officer.email]
 
     assert english.subject == "Convocatoria CIAR 2027 closes in 7 days"
-    assert "Dec. 31, 2026, 11:59 p.m. (America/Santiago)" in english.body
+    assert "Dec. 31, 2026, 11:59 p.m. (Santiago time)" in english.body
     assert "Peñalolén" in english.body
     assert f"/applications/{draft.pk}/" in english.body
 
     assert spanish.subject == expected_subject("es", 7)
     # The closing instant in Santiago's time, written the Spanish way.
-    assert "31 de diciembre de 2026 a las 23:59 (America/Santiago)" in spanish.body
+    with translation.override("es"):
+        zone = zone_name("America/Santiago")  # "hora de Santiago" once translated
+    assert f"31 de diciembre de 2026 a las 23:59 ({zone})" in spanish.body
     [(html, _mimetype)] = spanish.alternatives
     assert '<html lang="es">' in html
     assert "diciembre" in html

@@ -11,10 +11,11 @@ import pytest
 from django.core import mail
 from django.core.exceptions import SuspiciousFileOperation
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from coalition import pdf as pdf_module
+from coalition.instants import zone_name
 from coalition.models import AuditEvent, GeneratedDocument
 from coalition.pdf import LocalOnlyURLFetcher, NetworkRefused, render_pdf
 from coalition.services import coalition_summary_render
@@ -102,7 +103,8 @@ def test_render_pdf_makes_a_real_pdf_with_the_bundled_font(no_network):
     text = text_of(reader)
     assert "CIAR Chile" in text
     assert "Lanzada en La Moneda con 13 comunas." in text
-    assert "America/Santiago" in text
+    with translation.override("es"):
+        assert zone_name("America/Santiago") in text
     assert "1 / 2" in text and "2 / 2" in text  # page numbers in the margin
     # Source Sans 3 is no system font here: its presence proves the bundled file was used.
     fonts = embedded_font_names(reader)
