@@ -77,3 +77,9 @@ def test_results_feed_shows_results_once_published(
     summary = found[0].find(f"{ATOM}summary").text
     assert "Peñalolén" in summary and "Viña del Mar" in summary
     assert "Renca" not in summary and "Temuco" not in summary
+
+
+def test_call_page_announces_its_feeds(review_call, chapter, anonymous):
+    page = anonymous.get(reverse("call_detail", args=[review_call.slug])).content.decode()
+    assert reverse("feed_chapter_calls", args=[chapter.slug]) in page
+    assert reverse("feed_chapter_results", args=[chapter.slug]) in page
