@@ -77,9 +77,7 @@ def test_staff_of_another_chapter_neither_list_nor_download_it(
     assert client.get(download).status_code == 200
 
 
-def test_staff_cannot_ask_for_another_chapter_or_for_all(
-    client, staff_user, other_chapter, cities
-):
+def test_staff_cannot_ask_for_another_chapter_or_for_all(client, staff_user, other_chapter, cities):
     with pytest.raises(PermissionDenied):
         services.coalition_summary_request(
             requested_by=staff_user, language="en", chapter=other_chapter
