@@ -238,3 +238,21 @@ def settings_save(*, call: Call, actor: User, fields: dict) -> Call:
         details={"old": old, "new": {name: str(getattr(call, name)) for name in allowed}},
     )
     return call
+
+
+@transaction.atomic
+def committee_close(*, call: Call, actor: User, close: bool = True) -> Call:
+    """Close the committee (submitted reviews can no longer be revised, drafts no longer
+    written) or open it again."""
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    if close == (call.committee_closed_at is not None):
+        return call
+    call.committee_closed_at = timezone.now() if close else None
+    call.save(update_fields=["committee_closed_at"])
+    record_event(
+        actor=actor,
+        action="committee.close" if close else "committee.reopen",
+        target=call,
+        chapter=call.chapter_id,
+    )
+    return call

@@ -52,6 +52,15 @@ def committee_manage(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect("committee_manage", slug=slug)
         if action == "name" and name_form.is_valid() and name_member_from(request, call, name_form):
             return redirect("committee_manage", slug=slug)
+        if action in ("close", "reopen"):
+            committee.committee_close(call=call, actor=request.user, close=action == "close")
+            messages.success(
+                request,
+                _("The committee is closed: reviews can no longer change.")
+                if action == "close"
+                else _("The committee is open again."),
+            )
+            return redirect("committee_manage", slug=slug)
         call.refresh_from_db()
         return render(
             request,

@@ -422,3 +422,21 @@ def test_htmx_submit_redirects_and_late_autosave_changes_nothing(
     assert response.status_code == 204
     review.refresh_from_db()
     assert review.overall_comment == "" and not review.revisions.exists()
+
+
+def test_staff_close_the_committee_then_reviews_are_frozen(
+    staff_client, member_client, expert, application, staff_user, review_call
+):
+    assignment = declared(expert, application, staff_user)
+    url = reverse("committee_manage", args=[review_call.slug])
+    assert staff_client.post(url, {"action": "close"}).status_code == 302
+    review_call.refresh_from_db()
+    assert review_call.committee_closed_at is not None
+    assert AuditEvent.objects.filter(action="committee.close").exists()
+    page = member_client(expert).get(reverse("review_edit", args=[assignment.pk]))
+    assert "can no longer change" in page.content.decode()
+    response = member_client(expert).post(
+        reverse("review_edit", args=[assignment.pk]), {"version": 0, "action": "submit"}
+    )
+    assert response.status_code == 403
+    assert not Review.objects.exists()
