@@ -219,3 +219,73 @@ def test_no_apply_button_after_closing(page, console, live_server, chapters, clo
     expect(main.get_by_role("button", name=re.compile("^Postular"))).to_have_count(1)
     expect(main.locator("ol.steps > li").nth(0)).to_have_attribute("aria-current", "step")
     console.assert_clean()
+
+
+@pytest.fixture
+def open_call(chapters):
+    now = timezone.now()
+    return CallFactory(
+        chapter=chapters["CL"],
+        title="Convocatoria CIAR Chile 2026",
+        status=Call.Status.PUBLISHED,
+        summary="Convocatoria para que los municipios se sumen a la coalición de IA responsable.",
+        objectives=(
+            "Promover el uso responsable de la inteligencia artificial en los servicios "
+            "municipales, compartir aprendizajes entre ciudades y desarrollar proyectos "
+            "colaborativos con startups govtech que mejoren la vida de los vecinos."
+        ),
+        benefits="Red de cooperación entre pares.\nProyectos colaborativos.\nCapacitación.",
+        commitments="- Compartir datos y casos.\n- Un proyecto por año.",
+        contact_email="convocatoria@example.org",
+        opens_at=now - timedelta(days=5),
+        closes_at=now + timedelta(days=25),
+        announces_at=now + timedelta(days=50),
+    )
+
+
+def test_call_page_keeps_short_lines_and_prints_as_a_document(
+    page, console, live_server, open_call, artifacts_dir
+):
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(reverse("call_detail", args=[open_call.slug]))
+    # Lines under about 80 characters even on a wide screen.
+    characters_per_line = page.evaluate(
+        """() => {
+          const p = document.querySelector("#objectives-title + p");
+          const probe = document.createElement("span");
+          probe.textContent = "0".repeat(10);
+          p.appendChild(probe);
+          const ch = probe.getBoundingClientRect().width / 10;
+          probe.remove();
+          return p.getBoundingClientRect().width / ch;
+        }"""
+    )
+    assert 40 < characters_per_line <= 80
+    expect(page.locator("ol.steps > li")).to_have_count(3)
+    expect(page.locator("ol.steps > li").first).to_have_attribute("aria-current", "step")
+    expect(page.locator("#benefits-title + ul > li")).to_have_count(3)
+    page.screenshot(path=str(artifacts_dir / "call-page.png"), full_page=True)
+
+    page.emulate_media(media="print")
+    expect(page.locator("header.site-header")).to_be_hidden()
+    expect(page.locator("footer.site-footer")).to_be_hidden()
+    expect(page.locator("section.apply")).to_be_hidden()
+    expect(page.locator(".countdown")).to_be_hidden()
+    expect(page.locator("ol.steps")).to_be_visible()
+    page.screenshot(path=str(artifacts_dir / "call-page-print.png"), full_page=True)
+    console.assert_clean()
+
+
+def test_home_features_the_open_call_with_a_live_countdown(
+    page, console, live_server, open_call, artifacts_dir
+):
+    page.goto(reverse("home"))
+    featured = page.locator(".featured-calls")
+    expect(featured.get_by_role("link", name=open_call.title)).to_be_visible()
+    # countdown.js rewrites the server's text every second, in the page's language.
+    countdown = featured.locator(".countdown")
+    expect(countdown).to_have_text(re.compile(r"^Cierra en 24 días y 23 horas\.$"))
+    expect(page.get_by_text("Coming soon")).to_have_count(0)
+    expect(page.get_by_text("Próximamente")).to_have_count(0)
+    page.screenshot(path=str(artifacts_dir / "home.png"), full_page=True)
+    console.assert_clean()

@@ -207,3 +207,19 @@ def test_document_inputs_have_a_label_and_say_which_file_is_there(officer_client
         current = re.search(rf'id="file-{kind}-current"[^>]*>([^<]*)<', html)
         assert current and current.group(1) == "No file chosen"
     assert 'class="file-button" aria-hidden="true">Choose file<' in html
+
+
+def test_the_profile_logo_input_shows_the_current_file_without_a_storage_link(
+    login, officer, municipality
+):
+    municipality.logo.name = "logos/penalolen-escudo.png"
+    municipality.save()
+    html = html_of(login(officer), reverse("municipality_edit", args=[municipality.slug]))
+    existing = re.search(
+        r'<span class="file-existing">(.*?)</span>\s*<span class="file-picker">', html, re.S
+    )
+    assert existing, "the current logo is named above the picker"
+    assert "Currently" in existing.group(1) and "penalolen-escudo.png" in existing.group(1)
+    assert "/media/" not in html and 'href="logos/' not in html  # uploads are private
+    assert 'type="checkbox"' in existing.group(1)  # the box to remove it
+    assert 'class="file-button" aria-hidden="true">Choose file<' in html
