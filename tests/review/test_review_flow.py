@@ -440,3 +440,29 @@ def test_staff_close_the_committee_then_reviews_are_frozen(
     )
     assert response.status_code == 403
     assert not Review.objects.exists()
+
+
+def test_member_reads_the_dossier_inline_and_may_ask_for_it(
+    member_client, expert, application, staff_user
+):
+    from django.core.files.base import ContentFile
+
+    from calls import services as call_services
+
+    assignment = declared(expert, application, staff_user)
+    client = member_client(expert)
+    url = reverse("review_dossier", args=[assignment.pk])
+    assert client.get(url).status_code == 404  # not prepared yet
+    assert (
+        "Prepare the dossier PDF"
+        in client.get(reverse("review_edit", args=[assignment.pk])).content.decode()
+    )
+    application.dossier.save("dossier.pdf", ContentFile(b"%PDF-1.4 dossier"), save=False)
+    application.dossier_source_hash = call_services.content_hash(application)
+    application.save()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("inline")
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    page = client.get(reverse("review_edit", args=[assignment.pk])).content.decode()
+    assert f'href="{url}"' in page
