@@ -221,3 +221,21 @@ def test_without_a_trusted_proxy_the_forwarded_address_is_ignored(settings, monk
         for i in range(11)
     ]
     assert LIMITED in errors[-1]
+
+
+# --- Configuration that the fault handling relies on -----------------------------------------
+
+
+def test_celery_is_configured_to_lose_nothing(monkeypatch):
+    production = production_settings(monkeypatch, REDIS_URL="redis://127.0.0.1:6379/0")
+    sweep = production["CELERY_BEAT_SCHEDULE"]["dispatch-queued-tasks"]
+    assert sweep["task"] in celery_app.tasks
+    assert sweep["schedule"] <= 60
+    assert production["CELERY_TASK_ACKS_LATE"] is True
+    assert production["CELERY_TASK_REJECT_ON_WORKER_LOST"] is True
+    # A message waiting for an e-mail retry must not be handed to a second worker meanwhile.
+    from coalition.tasks import MAIL_LONGEST_WAIT
+
+    visibility = production["CELERY_BROKER_TRANSPORT_OPTIONS"]["visibility_timeout"]
+    assert visibility > MAIL_LONGEST_WAIT
+    assert production["CACHES"]["default"]["BACKEND"] == "coalition.cache.FailSoftRedisCache"
