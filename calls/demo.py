@@ -299,6 +299,10 @@ def seed_calls(
 ) -> None:
     seed_past_call(chapters["AR"], staff["AR"], committee)
     seed_open_call(chapters["CL"], staff["CL"], applicants)
+    # The committees of both calls, their reviews and the past call's published results.
+    from calls.review.demo import seed_review_demo
+
+    seed_review_demo(chapters=chapters, staff=staff, demo_member=committee)
 
 
 def approve_officer(user: User, slug: str, position: str) -> None:
