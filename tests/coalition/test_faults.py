@@ -239,3 +239,28 @@ def test_celery_is_configured_to_lose_nothing(monkeypatch):
     visibility = production["CELERY_BROKER_TRANSPORT_OPTIONS"]["visibility_timeout"]
     assert visibility > MAIL_LONGEST_WAIT
     assert production["CACHES"]["default"]["BACKEND"] == "coalition.cache.FailSoftRedisCache"
+
+
+def test_the_fail_soft_cache_is_a_plain_cache_while_redis_answers(redis_url):
+    from coalition.cache import FailSoftRedisCache
+
+    cache = FailSoftRedisCache(redis_url, {"KEY_PREFIX": f"faults-{closed_port()}"})
+    cache.set("greeting", "hola", 30)
+    assert cache.get("greeting") == "hola"
+    assert cache.add("greeting", "chao") is False
+    with pytest.raises(ValueError):
+        cache.incr("missing")
+    cache.delete("greeting")
+    assert cache.get("greeting", "gone") == "gone"
+
+
+def test_the_fail_soft_cache_misses_while_redis_is_down():
+    from coalition.cache import FailSoftRedisCache
+
+    cache = FailSoftRedisCache(f"redis://127.0.0.1:{closed_port()}/5", {})
+    cache.set("greeting", "hola", 30)
+    assert cache.get("greeting", "miss") == "miss"
+    assert cache.get_many(["greeting"]) == {}
+    assert cache.add("lock", True) is True  # as if taken: nobody waits for a lock
+    with pytest.raises(ValueError):
+        cache.incr("counter")
