@@ -157,13 +157,23 @@ def _open(attachment: Attachment) -> None:
     try:
         with document.file.open("rb") as handle:
             data = handle.read()
+    except OSError as error:
+        logger.warning(
+            "Dossier of application %s: document %s left out: %s",
+            document.application_id,
+            document.pk,
+            error,
+        )
+        attachment.problem = _("The file could not be read; it is not included.")
+        return
+    try:
         check_in_child(data, max_pages=None, verify_signatures=False)
-    except (PdfRefused, OSError) as error:
+    except PdfRefused as error:
         logger.warning(
             "Dossier of application %s: document %s left out by the check: %s",
             document.application_id,
             document.pk,
-            getattr(error, "code", error),
+            error.code,
         )
         attachment.problem = _(
             "This document could not be included: the file is damaged or too complex to "

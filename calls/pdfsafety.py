@@ -31,7 +31,7 @@ import os
 import resource
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -80,6 +80,28 @@ def _mp_context() -> multiprocessing.context.BaseContext:
             _start_server()
             _context = context
         return _context
+
+
+def _forget_server_after_fork() -> None:
+    """In a process forked from one that started the forkserver (a Celery or gunicorn worker
+    forked after a check ran in its parent), that server is not a child: multiprocessing
+    would fail to wait for it ("No child processes"). Forget it; a new one starts on the
+    first check here."""
+    global _context, _lock
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver
+    if server._forkserver_alive_fd is not None:
+        with suppress(OSError):
+            os.close(server._forkserver_alive_fd)
+    server._forkserver_alive_fd = None
+    server._forkserver_address = None
+    server._forkserver_pid = None
+    _context = None
+    _lock = threading.Lock()  # it may have been held by another thread at the fork
+
+
+os.register_at_fork(after_in_child=_forget_server_after_fork)
 
 
 def _start_server() -> None:

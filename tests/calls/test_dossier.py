@@ -180,9 +180,12 @@ def test_a_missing_file_is_reported_not_fatal(application):
     annex = application.documents.get(kind=Document.Kind.ANNEX)
     annex.file.storage.delete(annex.file.name)
     reader = PdfReader(io.BytesIO(build_dossier(application, language="en")))
-    assert [title for title, _page in top_level_outline(reader)][-1] == "Descriptive report"
-    text = "".join(page.extract_text() for page in reader.pages)
-    assert "could not be read" in text
+    # In its place, a page that says so, with its bookmark.
+    assert [title for title, _page in top_level_outline(reader)][-2:] == [
+        "Descriptive report",
+        "Annex 1",
+    ]
+    assert "could not be read" in reader.pages[-1].extract_text()
 
 
 def test_an_application_without_documents(application):

@@ -210,10 +210,12 @@ def test_the_forkserver_preloads_the_parsers_whatever_the_working_directory(tmp_
 
 
 def test_a_celery_prefork_worker_runs_the_check_too():
-    # billiard's workers are daemonic and replace multiprocessing's current process:
-    # without calls.pdfsafety._as_plain_parent, starting the child failed there.
+    # billiard's workers are daemonic and replace multiprocessing's current process
+    # (calls.pdfsafety._as_plain_parent), and they are forked from a process whose
+    # forkserver is not their child (calls.pdfsafety._forget_server_after_fork).
     from billiard import Pool
 
+    assert hostile_pdfs.verdict_in_this_process("control") == "accepted"  # server started
     with Pool(1) as pool:
         assert pool.apply(hostile_pdfs.verdict_in_this_process, ("control",)) == "accepted"
         name = "whitespace in object streams, 3 x 70 MB"
