@@ -191,3 +191,24 @@ def test_staff_filter_the_applications_by_the_letters_verdict(
     with translation.override("en"):
         page = staff_client.get(url, {"signature": "modified"}).content.decode()
     assert "Invalid signature: modified after signing" in page
+
+
+def test_signatures_detected_before_verification_become_not_verified(application):
+    import importlib
+
+    from django.apps import apps
+
+    from tests.calls.helpers import add_document
+
+    migration = importlib.import_module("calls.migrations.0004_document_signature_verdict")
+    letter = add_document(application, "letter")
+    report = add_document(application, "report")
+    Document.objects.filter(pk=letter.pk).update(signature="digital")  # the old value
+    migration.detected_to_unverified(apps, None)
+    letter.refresh_from_db()
+    report.refresh_from_db()
+    assert letter.signature == Document.Signature.UNVERIFIED  # never "valid" unverified
+    assert report.signature == Document.Signature.NONE
+    migration.unverified_to_detected(apps, None)
+    letter.refresh_from_db()
+    assert letter.signature == "digital"
