@@ -77,10 +77,11 @@ def authority(common_name: str = "Autoridad Certificante de Prueba") -> Identity
 
 
 @functools.lru_cache(maxsize=8)
-def signer(common_name: str, issuer: Identity) -> Identity:
-    """A signing certificate for `common_name`, issued by `issuer`."""
+def signer(common_name: str, issuer: Identity, revocation_url: str = "") -> Identity:
+    """A signing certificate for `common_name`, issued by `issuer`; with `revocation_url`,
+    it names an OCSP responder and a CRL there, as real signing certificates do."""
     key = ec.generate_private_key(ec.SECP256R1())
-    certificate = (
+    builder = (
         x509.CertificateBuilder()
         .subject_name(_name(common_name))
         .issuer_name(issuer.certificate.subject)
@@ -93,9 +94,28 @@ def signer(common_name: str, issuer: Identity) -> Identity:
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer.key.public_key()), False
         )
-        .sign(issuer.key, hashes.SHA256())
     )
-    return Identity(certificate, key)
+    if revocation_url:
+        url = x509.UniformResourceIdentifier
+        builder = builder.add_extension(
+            x509.AuthorityInformationAccess(
+                [
+                    x509.AccessDescription(
+                        x509.AuthorityInformationAccessOID.OCSP, url(f"{revocation_url}/ocsp")
+                    ),
+                    x509.AccessDescription(
+                        x509.AuthorityInformationAccessOID.CA_ISSUERS, url(f"{revocation_url}/ca")
+                    ),
+                ]
+            ),
+            critical=False,
+        ).add_extension(
+            x509.CRLDistributionPoints(
+                [x509.DistributionPoint([url(f"{revocation_url}/crl")], None, None, None)]
+            ),
+            critical=False,
+        )
+    return Identity(builder.sign(issuer.key, hashes.SHA256()), key)
 
 
 def _asn1(identity: Identity):

@@ -212,3 +212,36 @@ def test_signatures_detected_before_verification_become_not_verified(application
     migration.unverified_to_detected(apps, None)
     letter.refresh_from_db()
     assert letter.signature == "digital"
+
+
+def test_verification_never_goes_to_the_network(ca):
+    """The certificate names an OCSP responder, a CRL and its issuer's URL on a server that
+    counts requests: validation in the child must not ask any of them."""
+    import http.server
+    import threading
+
+    hits = []
+
+    class Counter(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            hits.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        do_POST = do_GET
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Counter)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}"
+        mayor = signing.signer("Intendenta con OCSP", ca, url)
+        facts = check(signing.sign(signing.letter(), mayor, chain=(ca,)), roots=(der(ca),))
+    finally:
+        server.shutdown()
+    assert hits == []
+    # No revocation information can be had offline: the signature is judged without it.
+    assert facts.signature == Document.Signature.VALID
