@@ -35,14 +35,6 @@
     });
   }
 
-  // Marker images from the vendored copy, with the hashed names {% static %} gave them.
-  L.Icon.Default.imagePath = "";
-  L.Icon.Default.mergeOptions({
-    iconUrl: config.iconUrl,
-    iconRetinaUrl: config.iconRetinaUrl,
-    shadowUrl: config.shadowUrl,
-  });
-
   element.classList.add("is-ready"); // gives the map its height (see portal.css)
   element.classList.toggle("has-tiles", Boolean(config.tileUrl));
   // Chile and Argentina, from the Atacama to Tierra del Fuego, with room around them.
@@ -94,9 +86,8 @@
       show("map-tile-error");
     });
 
-  // A popup built from DOM nodes and textContent: names never run as HTML.
-  function popup(properties) {
-    var box = document.createElement("div");
+  // Popups built from DOM nodes and textContent: names never run as HTML.
+  function cityLines(box, properties) {
     var link = document.createElement("a");
     link.href = properties.url;
     link.textContent = properties.name;
@@ -110,25 +101,101 @@
         box.appendChild(line);
       }
     });
+  }
+
+  function popup(features) {
+    var box = document.createElement("div");
+    if (features.length === 1) {
+      cityLines(box, features[0].properties);
+      return box;
+    }
+    var list = document.createElement("ul");
+    list.className = "map-popup-list";
+    features.forEach(function (feature) {
+      var item = document.createElement("li");
+      cityLines(item, feature.properties);
+      list.appendChild(item);
+    });
+    box.appendChild(list);
     return box;
+  }
+
+  // One round marker per city, or per group of cities too close to tell apart at this zoom
+  // (with its count): markers never overlap, so each is a target of its own (WCAG 2.5.8),
+  // reachable with the Tab key and named for what it holds.
+  var SPACING = 36; // pixels between marker centres; markers are 28 px wide
+  var markers = L.layerGroup().addTo(map);
+  var features = [];
+
+  function groups() {
+    var found = [];
+    features.forEach(function (feature) {
+      var c = feature.geometry.coordinates;
+      var point = map.latLngToLayerPoint([c[1], c[0]]);
+      for (var i = 0; i < found.length; i++) {
+        if (found[i].point.distanceTo(point) < SPACING) {
+          found[i].features.push(feature);
+          return;
+        }
+      }
+      found.push({ point: point, features: [feature] });
+    });
+    return found;
+  }
+
+  function icon(group) {
+    var names = group.features.map(function (f) {
+      return f.properties.name;
+    });
+    var element = document.createElement("span");
+    element.className = "map-pin-dot";
+    element.textContent = group.features.length > 1 ? String(group.features.length) : "";
+    element.setAttribute("aria-hidden", "true");
+    // A group's name starts with its visible number: "2 municipios: Peñalolén, Valparaíso".
+    var prefix = names.length > 1 ? names.length + " " + (config.groupWord || "") + ": " : "";
+    return {
+      label: prefix + names.join(", "),
+      icon: L.divIcon({
+        html: element,
+        className: "map-pin" + (group.features.length > 1 ? " map-pin-group" : ""),
+        iconSize: [28, 28],
+        iconAnchor: [14, 14],
+        popupAnchor: [0, -12],
+      }),
+    };
+  }
+
+  function draw() {
+    markers.clearLayers();
+    groups().forEach(function (group) {
+      var latlng = map.layerPointToLatLng(group.point);
+      var look = icon(group);
+      var marker = L.marker(latlng, { icon: look.icon, title: look.label, keyboard: true });
+      marker.bindPopup(popup(group.features));
+      marker.on("add", function () {
+        var element = marker.getElement();
+        element.setAttribute("aria-label", look.label);
+        element.dataset.count = String(group.features.length);
+      });
+      markers.addLayer(marker);
+    });
   }
 
   var pins = getJSON(config.geojsonUrl)
     .then(function (data) {
-      var layer = L.geoJSON(data, {
-        pointToLayer: function (feature, latlng) {
-          var name = feature.properties.name;
-          return L.marker(latlng, { title: name, alt: name, keyboard: true });
-        },
-        onEachFeature: function (feature, marker) {
-          marker.bindPopup(popup(feature.properties));
-        },
-      }).addTo(map);
-      // Both countries stay in view (the coalitions are national); a pin outside widens it.
-      if (layer.getLayers().length) {
+      features = (data.features || []).filter(function (f) {
+        return f.geometry && f.geometry.type === "Point";
+      });
+      if (features.length) {
+        // Both countries stay in view (the coalitions are national); a pin outside widens it.
         var bounds = L.latLngBounds(region.getSouthWest(), region.getNorthEast());
-        map.fitBounds(bounds.extend(layer.getBounds()), { padding: [16, 16] });
+        features.forEach(function (f) {
+          bounds.extend([f.geometry.coordinates[1], f.geometry.coordinates[0]]);
+        });
+        map.fitBounds(bounds, { padding: [16, 16] });
       }
+      draw();
+      map.on("zoomend", draw);
     })
     .catch(function () {
       show("map-data-error");
