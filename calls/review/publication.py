@@ -234,6 +234,17 @@ def results_publish(*, publication_id: int, now=None) -> bool:
             outcome=decision.outcome,
             note=decision.note_for_applicant,
         )
+    # Cities screened out are applicants too: they hear that the results are out, with the
+    # screening reason they were given.
+    for application in Application.objects.filter(
+        call=call, status=Application.Status.INELIGIBLE
+    ).select_related("municipality", "call"):
+        email_officers(
+            application,
+            template="results_decision",
+            outcome="ineligible",
+            note=application.screening_reason,
+        )
     record_event(
         actor=None,
         action="results.publish",

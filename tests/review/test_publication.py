@@ -11,6 +11,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 
 from calls.models import Call
 from calls.review import decisions, publication
@@ -23,7 +24,7 @@ from tests.review.results_fixtures import set_rubric_levels, write_review
 
 pytestmark = pytest.mark.django_db
 
-NOTE = "El comité valoró su laboratorio de innovación."
+NOTE = "El comité valoró su laboratorio de innovación y el \"tablero\" de datos."
 
 
 @pytest.fixture
@@ -217,6 +218,27 @@ def test_officers_get_the_decision_in_their_language(
     assert coalition not in english.alternatives[0][0]
 
 
+def test_officers_of_a_city_screened_out_hear_too(
+    review_call, decided, staff_user, second_staff_user, django_capture_on_commit_callbacks
+):
+    from tests.factories import MunicipalityFactory
+    from tests.review.conftest import eligible_application
+
+    city = MunicipalityFactory(chapter=review_call.chapter, name="Lampa", slug="lampa")
+    screened_out = eligible_application(review_call, city, staff_user, documents=False)
+    screened_out.status = "ineligible"
+    screened_out.screening_reason = "Falta la carta firmada por el alcalde."
+    screened_out.save(update_fields=["status", "screening_reason"])
+    lampa = OfficerFactory(municipality=city, user__language="en").user
+    proposal = publication.publication_propose(call=review_call, actor=staff_user)
+    publication.publication_approve(publication=proposal, actor=second_staff_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        publication.results_publish_due(now=review_call.announces_at)
+    (message,) = [m for m in mail.outbox if m.to == [lampa.email]]
+    assert "did not meet the call's requirements" in message.body
+    assert "Falta la carta firmada por el alcalde." in message.body
+
+
 def test_publish_now_still_needs_two_people(decided, staff_user, second_staff_user):
     call = decided[0].call
     proposal = publication.publication_propose(call=call, actor=staff_user, publish_now=True)
@@ -309,11 +331,11 @@ def test_officer_sees_the_decision_only_after_publication(
     officer_client = login(officer)
     url = reverse("application_edit", args=[decided[0].pk])
     before = officer_client.get(url).content.decode()
-    assert "Result of the call" not in before and NOTE not in before
+    assert "Result of the call" not in before and escape(NOTE) not in before
     with django_capture_on_commit_callbacks(execute=True):
         publication.results_publish_due(now=decided[0].call.announces_at)
     after = officer_client.get(url).content.decode()
-    assert "Result of the call" in after and "Selected" in after and NOTE in after
+    assert "Result of the call" in after and "Selected" in after and escape(NOTE) in after
     assert far_official.user.full_name not in after
     assert far_official.user.email not in after
 
