@@ -127,7 +127,10 @@ def member_invite(
             "call_title": call.title,
             "full_name": invitation.full_name,
             "accept_path": reverse("committee_invitation_accept", args=[invitation.token]),
-            "signup_path": reverse("account_signup"),
+            # Back to the invitation once the account exists.
+            "signup_path": reverse("account_signup")
+            + "?next="
+            + reverse("committee_invitation_accept", args=[invitation.token]),
             "email": email,
         },
         language=call.chapter.default_language,

@@ -151,7 +151,8 @@ def declare(
     "No conflict" may later become a conflict (the member learns something reading the file);
     a declared conflict is final, so nobody declares one, looks, and takes it back.
     """
-    if not Assignment.objects.filter(member=member, application=application).exists():
+    # Locking the assignment serialises two declarations sent at once.
+    if not Assignment.objects.select_for_update().filter(member=member, application=application):
         raise ValidationError(_("This application is not assigned to you."))
     if has_conflict and kind not in ConflictDeclaration.Kind.values:
         raise ValidationError(_("Choose the kind of conflict."))

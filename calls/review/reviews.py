@@ -135,6 +135,9 @@ def _check(assignment: Assignment, actor: User) -> None:
 
 
 def _locked_review(assignment: Assignment, version: int) -> Review:
+    # The assignment row is the lock: two first saves at once (two tabs) would otherwise
+    # both find no review and both create one.
+    Assignment.objects.select_for_update().filter(pk=assignment.pk).first()
     review = Review.objects.select_for_update().filter(assignment=assignment).first()
     if review is None:
         if version:
