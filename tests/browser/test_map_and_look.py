@@ -312,3 +312,25 @@ def test_home_features_the_open_call_with_a_live_countdown(
     expect(page.get_by_text("Próximamente")).to_have_count(0)
     page.screenshot(path=str(artifacts_dir / "home.png"), full_page=True)
     console.assert_clean()
+
+
+def test_the_application_prints_as_a_summary(page, console, live_server, open_call, artifacts_dir):
+    from calls import services
+
+    link = OfficerFactory(municipality__chapter=open_call.chapter, municipality__name="Peñalolén")
+    officer = link.user
+    application = services.application_start(
+        call=open_call, municipality=link.municipality, actor=officer
+    )
+    from tests.browser.helpers import sign_in
+
+    sign_in(page, officer.email, next_url=reverse("application_edit", args=[application.pk]))
+    page.emulate_media(media="print")
+    expect(page.locator("main h1")).to_be_visible()
+    expect(page.locator("header.site-header")).to_be_hidden()
+    for hidden in ("main button", "main .file-picker", "main .save-row", "main .breadcrumb"):
+        for element in page.locator(hidden).all():
+            expect(element).to_be_hidden()
+    expect(page.locator("main fieldset").first).to_be_visible()
+    page.screenshot(path=str(artifacts_dir / "application-print.png"), full_page=True)
+    console.assert_clean()
