@@ -56,6 +56,14 @@ class CallForm(forms.ModelForm):
             "benefits": forms.Textarea(attrs={"rows": 5}),
             "commitments": forms.Textarea(attrs={"rows": 5}),
         }
+        # "Slug" is jargon: say what it is.
+        labels = {"slug": _("Address of the call page")}
+        help_texts = {
+            "slug": _(
+                "The end of the page's web address, e.g. ciar-chile-2027: lowercase letters, "
+                "digits and hyphens."
+            )
+        }
 
     def clean(self):
         cleaned = super().clean()

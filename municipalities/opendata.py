@@ -18,6 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from municipalities.models import Country, Membership, Municipality
@@ -33,6 +34,22 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 LICENCE_NAME = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+
+
+# JSON Schema types and formats as the documentation page names them.
+TYPE_WORDS = {
+    "string": _("text"),
+    "integer": _("whole number"),
+    "number": _("decimal number"),
+    "boolean": _("true or false"),
+    "object": _("record"),
+}
+FORMAT_WORDS = {
+    "uri": _("web address"),
+    "date": _("date"),
+    "date-time": _("date and time"),
+    "email": _("e-mail address"),
+}
 
 
 @dataclass(frozen=True)
@@ -53,13 +70,16 @@ class OpenDataField:
 
     @property
     def type_label(self) -> str:
-        """The type as the documentation page shows it, e.g. "integer or null"."""
-        label = self.type
+        """The type in words of the reader's language, e.g. "whole number, may be empty"
+        (the JSON Schema names stay in the schema itself)."""
         if self.type == "array":
-            label = f"array of {self.schema['items'].get('type', 'object')}"
+            items = self.schema["items"].get("type", "object")
+            label = gettext("list of %(items)s") % {"items": TYPE_WORDS.get(items, items)}
         elif "format" in self.schema:
-            label = f"{self.type} ({self.schema['format']})"
-        return f"{label} or null" if self.nullable else label
+            label = str(FORMAT_WORDS.get(self.schema["format"], TYPE_WORDS.get(self.type)))
+        else:
+            label = str(TYPE_WORDS.get(self.type, self.type))
+        return gettext("%(type)s, may be empty") % {"type": label} if self.nullable else label
 
     def json_schema(self) -> dict:
         schema: dict[str, Any] = {"type": [self.type, "null"] if self.nullable else self.type}

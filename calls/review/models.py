@@ -12,6 +12,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from calls.models import Application, Call, CommitteeMember, Criterion, CriterionLevel
@@ -222,7 +223,11 @@ class Review(models.Model):
         verbose_name_plural = _("reviews")
 
     def __str__(self) -> str:
-        return f"Review {self.pk} ({self.status})"
+        # Stored as the audit log's target label: words, not the raw status.
+        return gettext("Review %(number)s (%(status)s)") % {
+            "number": self.pk,
+            "status": self.get_status_display(),
+        }
 
 
 class CriterionScore(models.Model):

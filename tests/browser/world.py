@@ -159,9 +159,9 @@ def build_world() -> World:
         official_website=LONG_WEBSITE, population_source=LONG_SOURCE
     )
     draft = Application.objects.get(call=open_call, municipality=puente_alto)
-    submitted = Application.objects.filter(
-        call=open_call, status=Application.Status.SUBMITTED
-    ).first()
+    submitted = _application(
+        open_call, _city(chapter, "prueba-enviada", "Comuna Enviada"), "submitted"
+    )
     _application(open_call, _city(chapter, "prueba-retirada", "Comuna Retirada"), "withdrawn")
     reopened = _application(
         open_call,
