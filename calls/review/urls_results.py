@@ -3,7 +3,7 @@ and the public Atom feeds."""
 
 from django.urls import path
 
-from calls.review import feeds
+from calls.review import feeds, views_exports
 from calls.review import views_results as views
 
 urlpatterns = [
@@ -53,22 +53,22 @@ urlpatterns = [
     ),
     path(
         "panel/staff/calls/<slug:slug>/exports/",
-        views.export_request_staff,
+        views_exports.export_request_staff,
         name="results_export_staff",
     ),
     path(
         "panel/committee/calls/<slug:slug>/exports/",
-        views.export_request_committee,
+        views_exports.export_request_committee,
         name="results_export_committee",
     ),
     path(
         "panel/staff/exports/<int:pk>/",
-        views.export_download_staff,
+        views_exports.export_download_staff,
         name="results_export_download_staff",
     ),
     path(
         "panel/committee/exports/<int:pk>/",
-        views.export_download_committee,
+        views_exports.export_download_committee,
         name="results_export_download_committee",
     ),
     path("feeds/<slug:slug>/calls.xml", feeds.ChapterCallsFeed(), name="feed_chapter_calls"),

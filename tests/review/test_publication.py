@@ -24,7 +24,7 @@ from tests.review.results_fixtures import set_rubric_levels, write_review
 
 pytestmark = pytest.mark.django_db
 
-NOTE = "El comité valoró su laboratorio de innovación y el \"tablero\" de datos."
+NOTE = 'El comité valoró su laboratorio de innovación y el "tablero" de datos.'
 
 
 @pytest.fixture
