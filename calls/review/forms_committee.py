@@ -94,12 +94,16 @@ class BulkAssignForm(forms.Form):
 
     def __init__(self, *args, call: Call, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["members"].queryset = CommitteeMember.objects.filter(
-            call=call, withdrawn_at__isnull=True
-        ).select_related("user")
-        self.fields["applications"].queryset = Application.objects.filter(
-            call=call, status=Application.Status.ELIGIBLE
-        ).select_related("municipality")
+        self.fields["members"].queryset = (
+            CommitteeMember.objects.filter(call=call, withdrawn_at__isnull=True)
+            .select_related("user")
+            .order_by("pk")
+        )
+        self.fields["applications"].queryset = (
+            Application.objects.filter(call=call, status=Application.Status.ELIGIBLE)
+            .select_related("municipality")
+            .order_by("municipality__name")
+        )
         # The labels name the city and the person, not the call (one query each otherwise).
         self.fields["members"].label_from_instance = lambda member: str(member.user)
         self.fields["applications"].label_from_instance = lambda a: a.municipality.name
