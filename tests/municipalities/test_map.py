@@ -3,6 +3,7 @@ revalidated with an ETag, the cities it cannot place listed beside it."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from decimal import Decimal
 
@@ -190,6 +191,17 @@ def test_a_repeat_visit_costs_a_304_until_the_data_changes(
     assert [-64.1888, -31.5] in [
         f["geometry"]["coordinates"] for f in json.loads(changed.content)["features"]
     ]
+
+
+def test_map_data_is_compressed_and_still_revalidated(client, cities):
+    url = reverse("member_map_data")
+    first = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert first["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(first.content))["type"] == "FeatureCollection"
+    assert "Accept-Encoding" in first["Vary"]
+    # The compressed body's tag is weak; the repeat visit still costs a 304.
+    repeat = client.get(url, HTTP_ACCEPT_ENCODING="gzip", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert repeat.status_code == 304
 
 
 def test_map_data_is_read_only(client, cities):
