@@ -11,7 +11,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Exists, Max, OuterRef
 
@@ -97,9 +97,18 @@ class Ranking:
         flagged = [row for row in self.rows if row.disagreement and not row.discussed]
         return sorted(flagged, key=lambda row: -(row.spread or 0))
 
-    def only(self, application_ids: set[int] | frozenset[int]) -> Ranking:
-        """The same ranking restricted to rows its reader may see (ranks are kept)."""
+    def only(self, application_ids: set[int] | frozenset[int], *, rerank: bool = False) -> Ranking:
+        """The same ranking restricted to rows its reader may see. With `rerank`, positions
+        count the visible rows only: a global rank would tell a member how applications they
+        may not see compare with theirs."""
         rows = [row for row in self.rows if row.application_id in application_ids]
+        if rerank:
+            rows = [replace(row) for row in rows]
+            position = 0
+            for row in rows:
+                if row.rank is not None:
+                    position += 1
+                    row.rank = position
         return Ranking(self.call_id, self.threshold, self.criteria, rows)
 
     def row(self, application_id: int) -> RankingRow | None:

@@ -129,7 +129,7 @@ def ranking_page(request: HttpRequest, slug: str, area: str) -> HttpResponse:
     reader = require_reader(request.user, call)
     ranking = call_ranking(call)
     if reader.application_ids is not None:
-        ranking = ranking.only(reader.application_ids)
+        ranking = ranking.only(reader.application_ids, rerank=not reader.is_staff)
     sort_form = RankingSortForm(request.GET)
     key, descending = sort_form.ordering()
     return render(

@@ -315,3 +315,19 @@ def test_discussion_service_refuses_outsiders(scene, second_expert, officer):
         discussion.discussion_post(application=scene["temuco"], author=second_expert.user, body="x")
     with pytest.raises(Exception):  # noqa: B017
         discussion.discussion_post(application=scene["temuco"], author=officer, body="x")
+
+
+def test_a_members_ranking_counts_only_their_rows(scene, far_official, review_call):
+    from calls.review.ranking import call_ranking
+    from calls.review.results_access import results_reader
+
+    reader = results_reader(far_official.user, review_call)
+    full = call_ranking(review_call)
+    assert [row.rank for row in full.rows if row.application_id in reader.application_ids] != [
+        1,
+        2,
+    ]
+    mine = full.only(reader.application_ids, rerank=True)
+    assert [row.rank for row in mine.rows] == [1, 2]
+    # The full ranking is left as it was.
+    assert [row.rank for row in call_ranking(review_call).rows] == [row.rank for row in full.rows]
