@@ -7,7 +7,10 @@ class CoalitionConfig(AppConfig):
     verbose_name = _("Coalition")
 
     def ready(self) -> None:
+        from coalition import lookups
         from coalition.audit import register_actions
+
+        lookups.register()
 
         register_actions(
             {
