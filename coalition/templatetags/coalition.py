@@ -45,3 +45,12 @@ def audit_sentence(event) -> str:
 def audit_state(event, value: str) -> str:
     """A state of the event's target by its translated label."""
     return audit.state_label(event, value)
+
+
+@register.simple_tag
+def content_lang(chapter) -> str:
+    """` lang="es"` for text written in a chapter's language (call texts, city profiles,
+    answers), so that it is read with the right voice inside an English or Portuguese page:
+    `<p{% content_lang call.chapter %}>{{ call.summary }}</p>`."""
+    language = getattr(chapter, "default_language", "")
+    return format_html(' lang="{}"', language) if language else ""

@@ -156,7 +156,9 @@ def build_world() -> World:
     # submitted) and of the closed call (screened, for the committee).
     puente_alto = Municipality.objects.get(slug="puente-alto")
     Municipality.objects.filter(pk=puente_alto.pk).update(
-        official_website=LONG_WEBSITE, population_source=LONG_SOURCE
+        official_website=LONG_WEBSITE,
+        population_source=LONG_SOURCE,
+        description="Comuna del sur de la Región Metropolitana con un laboratorio de innovación.",
     )
     draft = Application.objects.get(call=open_call, municipality=puente_alto)
     submitted = _application(
