@@ -226,3 +226,36 @@ def test_the_profile_logo_input_shows_the_current_file_without_a_storage_link(
     assert "/media/" not in html and 'href="logos/' not in html  # uploads are private
     assert 'type="checkbox"' in existing.group(1)  # the box to remove it
     assert 'class="file-button" aria-hidden="true">Choose file<' in html
+
+
+def test_home_panels_come_from_the_registry_in_order_and_only_with_content(rf):
+    from coalition import panels
+
+    saved = dict(panels._PANELS)
+    try:
+        panels._PANELS.clear()
+        panels.register_home_panel(
+            panels.HomePanel("b.second", "b.html", lambda request: {"n": 2}, order=20)
+        )
+        panels.register_home_panel(
+            panels.HomePanel("a.first", "a.html", lambda request: {"n": 1}, order=10)
+        )
+        panels.register_home_panel(panels.HomePanel("c.empty", "c.html", lambda request: None))
+        # Registering again under the same key replaces (ready() may run more than once).
+        panels.register_home_panel(
+            panels.HomePanel("a.first", "a2.html", lambda request: {"n": 1}, order=10)
+        )
+        shown = panels.home_panels(rf.get("/"))
+        assert [(p.key, p.template) for p in shown] == [
+            ("a.first", "a2.html"),
+            ("b.second", "b.html"),
+        ]
+    finally:
+        panels._PANELS.clear()
+        panels._PANELS.update(saved)
+
+
+def test_the_calls_app_registers_its_home_panels():
+    from coalition.panels import _PANELS
+
+    assert {"calls.open", "calls.selected"} <= set(_PANELS)
