@@ -77,7 +77,7 @@ def test_instants_are_typed_in_the_chapter_wall_clock_time(login, other_chapter,
     page = client.get(reverse("staff_call_edit", args=[call.slug])).content.decode()
     assert 'value="2025-12-31T23:59"' in page
     assert 'value="2025-11-03T09:00"' in page
-    assert "America/Argentina/Buenos_Aires" in page
+    assert "Buenos Aires time" in page  # the chapter's zone by its readable name
 
 
 def test_editing_a_call_keeps_the_chapter_time_zone(staff_client, chapter, staff_user):
