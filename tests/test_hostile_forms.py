@@ -613,8 +613,19 @@ def send(
     return outcome
 
 
+FORMSET_ROW = re.compile(r"^(?P<prefix>[\w]+)-(?P<row>\d+)-(?P<field>\w+)$")
+
+
+def attacked(names: set[str]) -> list[str]:
+    """The names to attack: every field, but of a formset's rows only the first (each row
+    is the same form; the management fields are attacked too)."""
+    return sorted(
+        name for name in names if not (match := FORMSET_ROW.match(name)) or match["row"] == "0"
+    )
+
+
 def hostile_variants(base: dict[str, Any], names: set[str]) -> Iterator[tuple[str, dict]]:
-    for name in sorted(names):
+    for name in attacked(names):
         for kind, value in HOSTILE.items():
             yield f"{name}={kind}", {**base, name: value}
         valid = base.get(name, "1")

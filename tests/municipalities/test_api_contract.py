@@ -14,6 +14,7 @@ import pytest
 import schemathesis
 import schemathesis.engine
 from django.core.wsgi import get_wsgi_application
+from django.db import connections
 from django.urls import reverse
 from schemathesis.config import SchemathesisConfig
 from schemathesis.engine import events
@@ -57,11 +58,30 @@ def listed_cities(db):
     return [maipu, cordoba]
 
 
+def closing_connections(application):
+    """The WSGI application, closing the thread's database connections after each request:
+    the engine sends requests from worker threads, and a connection left open there would
+    keep PostgreSQL from dropping the test database."""
+
+    def wrapper(environ, start_response):
+        response = application(environ, start_response)
+        try:
+            body = b"".join(response)
+        finally:
+            response.close()
+            connections.close_all()
+        return [body]
+
+    return wrapper
+
+
 @pytest.fixture
 def api_schema(listed_cities, settings):
     settings.SITE_URL = "http://testserver"
     return schemathesis.openapi.from_wsgi(
-        reverse("api_openapi"), get_wsgi_application(), config=contract_config()
+        reverse("api_openapi"),
+        closing_connections(get_wsgi_application()),
+        config=contract_config(),
     )
 
 
