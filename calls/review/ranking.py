@@ -24,7 +24,7 @@ from calls.review.models import (
     Decision,
     Review,
 )
-from calls.review.scoring import leniency_adjusted
+from calls.review.scoring import leniency_adjusted, spread
 
 SORT_KEYS = (
     "mean",
@@ -131,7 +131,7 @@ def summarise(row: RankingRow, threshold: int) -> None:
     row.median = statistics.median(scores)
     row.low, row.high = min(scores), max(scores)
     # Sample standard deviation: the reviewers are a sample of possible reviewers.
-    row.stdev = statistics.stdev(scores) if len(scores) > 1 else None
+    row.stdev = spread(scores, sample=True) if len(scores) > 1 else None
     row.coverage = sum(row.weights) / len(row.weights)
     row.disagreement = len(scores) > 1 and (row.high - row.low) > threshold
 

@@ -5,6 +5,7 @@ Scores are on 0-100. A criterion's level score is already on 0-100 (`CriterionLe
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -40,6 +41,20 @@ def review_score(weighted_levels: Iterable[tuple[int, int | None]]) -> ReviewSco
     return ReviewScore(weighted_sum / assessed_weight, share)
 
 
+# --- Spread -----------------------------------------------------------------------------------
+
+
+def spread(values: list[float], *, sample: bool) -> float:
+    """Standard deviation in plain floats (`statistics` works in exact fractions, which costs
+    more than the whole ranking for 2,500 reviews). Sample (n-1) or population (n)."""
+    count = len(values)
+    if count < (2 if sample else 1):
+        raise ValueError("not enough values")
+    mean = math.fsum(values) / count
+    squares = math.fsum((value - mean) ** 2 for value in values)
+    return math.sqrt(squares / (count - 1 if sample else count))
+
+
 # --- Leniency adjustment (advisory) ----------------------------------------------------------
 
 LENIENCY_EXPLANATION = _(
@@ -61,7 +76,7 @@ def reviewer_adjustment(
     if len(own_scores) < 2:
         return lambda score: score
     own_mean = statistics.fmean(own_scores)
-    own_spread = statistics.pstdev(own_scores)
+    own_spread = spread(own_scores, sample=False)
     if own_spread == 0:
         return lambda score: committee_mean
     return lambda score: committee_mean + (score - own_mean) / own_spread * committee_spread
@@ -77,7 +92,7 @@ def leniency_adjusted(reviews: Iterable[tuple[int, int, float]]) -> dict[int, fl
         return {}
     all_scores = [score for _reviewer, _application, score in reviews]
     committee_mean = statistics.fmean(all_scores)
-    committee_spread = statistics.pstdev(all_scores)
+    committee_spread = spread(all_scores, sample=False)
     by_reviewer: dict[int, list[float]] = defaultdict(list)
     for reviewer, _application, score in reviews:
         by_reviewer[reviewer].append(score)

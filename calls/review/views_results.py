@@ -7,14 +7,11 @@ object check from `calls.review.results_access`; the services check again before
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -30,11 +27,10 @@ from calls.review.forms_results import (
 from calls.review.models import Decision, ResultsPublication
 from calls.review.ranking import (
     SORT_KEYS,
-    Ranking,
-    RankingRow,
     call_ranking,
     ordered_for_display,
 )
+from calls.review.ranking_table import queue_items, table_rows
 from calls.review.results_access import (
     can_decide,
     can_decide_application,
@@ -73,48 +69,6 @@ def fail(request: HttpRequest, error: ValidationError) -> None:
 # --- Ranking ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RankingLine:
-    """One row of the ranking table with its cells already formatted: 500 rows with a dozen
-    numbers each render several times faster than through `floatformat`."""
-
-    row: RankingRow
-    url: str
-    mean: str
-    adjusted: str
-    median: str
-    range: str
-    stdev: str
-    coverage: str
-    criteria: list[str]
-
-
-def table_lines(ranking: Ranking, rows: list[RankingRow], area: str) -> list[RankingLine]:
-    separator = get_format("DECIMAL_SEPARATOR")
-    # One reverse for the whole table: the row URLs differ only by the id.
-    pattern = reverse(f"results_discussion_{area}", args=[0]).replace("/0/", "/{}/")
-
-    def number(value: float | None, digits: int = 1) -> str:
-        return "—" if value is None else f"{value:.{digits}f}".replace(".", separator)
-
-    lines = []
-    for row in rows:
-        lines.append(
-            RankingLine(
-                row=row,
-                url=pattern.format(row.application_id),
-                mean=number(row.mean),
-                adjusted=number(row.adjusted),
-                median=number(row.median),
-                range="—" if row.low is None else f"{number(row.low)}\u2013{number(row.high)}",
-                stdev=number(row.stdev),
-                coverage="—" if row.coverage is None else f"{number(row.coverage, 0)} %",
-                criteria=[number(value) for value in row.criterion_means(ranking.criteria)],
-            )
-        )
-    return lines
-
-
 def sort_links(current: str | None, descending: bool) -> dict[str, str]:
     """The query string of each column header: a second click reverses the order."""
     return {
@@ -140,11 +94,14 @@ def ranking_page(request: HttpRequest, slug: str, area: str) -> HttpResponse:
             "area": area,
             "reader": reader,
             "ranking": ranking,
-            "table": table_lines(ranking, ordered_for_display(ranking, key, descending), area),
+            "queue": queue_items(ranking, area=area),
+            "table": table_rows(
+                ranking,
+                ordered_for_display(ranking, key, descending),
+                area=area,
+                show_outcome=reader.is_staff,
+            ),
             "sort_links": sort_links(key, descending),
-            # Translated once, not once per row.
-            "disagree_label": _("Reviewers disagree"),
-            "discussed_label": _("Discussed"),
             "sort": key or "",
             "descending": descending,
             "leniency_explanation": LENIENCY_EXPLANATION,

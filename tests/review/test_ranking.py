@@ -216,3 +216,13 @@ def test_staff_discuss_and_mark_discussed_through_the_pages(scored, staff_user, 
     client.post(reverse("results_discussion_mark", args=[scored[0].pk]), {"discussed": "0"})
     assert [row.application_id for row in call_ranking(scored[0].call).queue] == [scored[0].pk]
     assert DiscussionPost.objects.get().author == staff_user
+
+
+def test_ranking_rows_escape_the_citys_text(scored, login, staff_user):
+    city = scored[3].municipality
+    city.name, city.region = '<img src=x onerror="alert(1)">', "<b>Araucanía</b>"
+    city.save(update_fields=["name", "region"])
+    html = login(staff_user).get(reverse("results_ranking_staff", args=[scored[0].call.slug]))
+    html = html.content.decode()
+    assert "<img src=x" not in html and "&lt;img src=x" in html
+    assert "<b>Araucanía</b>" not in html and "&lt;b&gt;Araucanía&lt;/b&gt;" in html
