@@ -373,3 +373,20 @@ def test_two_workers_ticking_at_once_publish_once(postgres, approved, decided, o
     assert AuditEvent.objects.filter(action="results.publish").count() == 1
     assert AuditEvent.objects.filter(action="membership.join").count() == 1
     assert [message.to for message in mail.outbox] == [[officer.email]]
+
+
+def test_public_list_before_the_portal_had_a_committee(review_call, decided, staff_user, clock):
+    """A call run before the portal had a committee (no publication at all) shows the cities
+    that joined with it once announced; a call whose results await publication shows none."""
+    from calls import selectors
+
+    city = decided[0].municipality
+    Membership.objects.create(
+        municipality=city, chapter=review_call.chapter, status="member", cohort=review_call
+    )
+    clock.set(review_call.announces_at - timedelta(minutes=1))
+    assert selectors.selected_municipalities(review_call) == []
+    clock.set(review_call.announces_at)
+    assert [m.municipality for m in selectors.selected_municipalities(review_call)] == [city]
+    publication.publication_propose(call=review_call, actor=staff_user)
+    assert selectors.selected_municipalities(review_call) == []
