@@ -35,6 +35,7 @@ SENTENCES = {
     "results.withdraw": _("%(actor)s withdrew the results of %(target)s"),
     "committee_export.request": _("%(actor)s asked for a committee export: %(target)s"),
     "committee_export.render": _("%(actor)s prepared a committee export: %(target)s"),
+    "membership.join": _("%(actor)s admitted a selected city: %(target)s"),
 }
 
 

@@ -33,9 +33,10 @@ def discussion_post(*, application: Application, author: User, body: str) -> Dis
     record_event(
         actor=author,
         action="discussion.post",
-        target=post,
+        # The application, so that the log reads "wrote in the discussion of <city — call>".
+        target=application,
         chapter=application.call.chapter_id,
-        details={"application": application.pk},
+        details={"post": post.pk},
     )
     return post
 

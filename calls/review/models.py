@@ -341,7 +341,8 @@ class Decision(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.application_id}: {self.outcome}"
+        # The audit log shows this label: the city and the call, not ids.
+        return str(self.application)
 
 
 class ResultsPublication(models.Model):
@@ -389,7 +390,7 @@ class ResultsPublication(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.call_id}: {self.status}"
+        return str(self.call)
 
 
 class CommitteeExport(models.Model):
