@@ -223,7 +223,11 @@ def test_no_spanish_page_shows_a_raw_code_or_an_untranslated_word():
             for problem in found:
                 problems.setdefault(problem, set()).add(f"{url} ({role})")
     assert pages > 40
-    assert not problems, f"{len(problems)} problems on {pages} pages:\n" + "\n".join(
+    assert not problems, (
+        f"{len(problems)} problems on {pages} pages. An English word from a string added since "
+        "the last translation pass goes away with that pass (make messages, translate "
+        "locale/es); a raw value needs its label (get_FOO_display, .label, a pgettext context):\n"
+    ) + "\n".join(
         f"{problem} on {', '.join(sorted(where)[:4])}"
         for problem, where in sorted(problems.items())
     )
