@@ -259,10 +259,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "deadline-reminders": {"task": "calls.tasks.send_deadline_reminders", "schedule": 60 * 60},
     # Hourly: review reminders 3 and 1 days before the deadline, once each (ReviewReminderSent).
     "review-reminders": {"task": "calls.review.tasks.send_review_reminders", "schedule": 60 * 60},
-    # Every five minutes: approved results go out at the announcement instant, exactly once.
+    # Every minute (one small query when nothing is due): approved results go out within a
+    # minute of the announcement instant, exactly once.
     "publish-due-results": {
         "task": "calls.review.tasks_results.publish_due_results",
-        "schedule": 5 * 60,
+        "schedule": 60,
     },
     "purge-expired-generated-documents": {
         "task": "coalition.tasks.purge_old_documents",
