@@ -606,7 +606,7 @@ def send(
             outcome.status = response.status_code
             outcome.location = response.get("Location", "")
             content = getattr(response, "content", b"") if not response.streaming else b""
-            outcome.shows_error = b"errorlist" in content or b"message error" in content
+            outcome.shows_error = b"errorlist" in content or b"message-error" in content
             raise _RolledBack
     except _RolledBack:
         pass
