@@ -24,5 +24,11 @@ def announce_and_hold(task_id=None, task=None, **_kwargs) -> None:
 
     delay = getattr(settings, "TASK_START_DELAY_SECONDS", 0)
     if delay:
-        logger.warning("Task %s[%s] started; holding it %s s", task.name, task_id, delay)
+        logger.warning(
+            "Task %s[%s] started in process %s; holding it %s s",
+            task.name,
+            task_id,
+            os.getpid(),
+            delay,
+        )
         time.sleep(delay)

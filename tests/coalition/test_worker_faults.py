@@ -88,7 +88,7 @@ def start_worker(postgres, transactional_db, broker, tmp_path) -> Iterator:
     """`start_worker(name, **environment)`: a worker process; all are stopped at the end."""
     workers: list[Worker] = []
 
-    def start(name: str, **environment: str) -> Worker:
+    def start(name: str, pool: str = "solo", **environment: str) -> Worker:
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "coalition.settings",
@@ -114,7 +114,7 @@ def start_worker(postgres, transactional_db, broker, tmp_path) -> Iterator:
                     "-A",
                     "coalition",
                     "worker",
-                    "--pool=solo",
+                    f"--pool={pool}",
                     "--concurrency=1",
                     "--loglevel=INFO",
                     "--without-gossip",
@@ -126,6 +126,8 @@ def start_worker(postgres, transactional_db, broker, tmp_path) -> Iterator:
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
+                # Its own process group, so that a test can kill the pool's children with it.
+                start_new_session=True,
             )
         workers.append(Worker(process, log_path))
         return workers[-1]
@@ -172,7 +174,7 @@ def test_a_worker_killed_mid_task_leaves_the_dossier_to_another(application, sta
     # The first worker holds every task for a minute once it has started it.
     first = start_worker("first", TASK_START_DELAY_SECONDS="60")
     call_tasks.render_dossier.delay(application.pk)
-    wait_for_log(first, r"calls\.tasks\.render_dossier\[[0-9a-f-]+\] started; holding it")
+    wait_for_log(first, r"calls\.tasks\.render_dossier\[[0-9a-f-]+\] started in process")
 
     first.process.send_signal(signal.SIGKILL)
     first.process.wait(timeout=10)
@@ -201,6 +203,43 @@ def test_a_worker_killed_mid_task_leaves_the_dossier_to_another(application, sta
     client = redis.Redis.from_url(with_redis_db(os.environ["REDIS_URL"], FAULTS_REDIS_DB))
     assert client.llen("celery") == 0
     assert client.hlen("unacked") == 0
+
+
+def test_a_pool_process_killed_mid_task_hands_its_message_back(application, start_worker):
+    """With a process pool, the worker survives the loss of the child running the task. Acked
+    late and rejected when the worker is lost, the message goes back to the queue, instead of
+    being acknowledged as failed and lost."""
+    first = start_worker("pool", pool="prefork", TASK_START_DELAY_SECONDS="60")
+    call_tasks.render_dossier.delay(application.pk)
+    started = r"calls\.tasks\.render_dossier\[[0-9a-f-]+\] started in process (\d+)"
+    wait_for_log(first, started)
+    child = int(re.search(started, log_of(first)).group(1))
+    assert child != first.process.pid
+
+    os.kill(child, signal.SIGKILL)
+    wait_for_log(first, r"WorkerLostError")
+    # The message was handed back: a new pool process takes it (and holds it) again.
+    wait_for(
+        lambda: len(re.findall(started, log_of(first))) == 2,
+        timeout=TIMEOUT,
+        what="the task taken again",
+        worker=first,
+    )
+    # Now the whole worker dies; the next worker finishes the dossier, once.
+    os.killpg(first.process.pid, signal.SIGKILL)
+    first.process.wait(timeout=10)
+    time.sleep(VISIBILITY_TIMEOUT + 1)
+    second = start_worker("after-pool")
+
+    def rendered():
+        application.refresh_from_db()
+        return bool(application.dossier)
+
+    wait_for(rendered, timeout=TIMEOUT, what="the dossier", worker=second)
+    time.sleep(1)
+    dossiers = sorted(Path(settings.MEDIA_ROOT).glob("dossiers/**/*.pdf"))
+    assert [p.name for p in dossiers] == [Path(application.dossier.name).name]
+    assert len(re.findall(r"render_dossier\[[0-9a-f-]+\] succeeded", log_of(second))) == 1
 
 
 # --- The mail server is down, then back ------------------------------------------------------
