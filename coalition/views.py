@@ -94,20 +94,20 @@ def officer_dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-def summary_request_form(request: HttpRequest) -> SummaryRequestForm:
-    return SummaryRequestForm(
-        request.POST if request.method == "POST" else None,
-        chapters=staff_chapters(request.user).order_by("name"),
-        allow_all=roles_of(request.user).is_superuser,
-    )
-
-
 @area_required(Area.STAFF)
 def audit_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.audit_events_visible_to(request.user), 50).get_page(
         request.GET.get("page")
     )
     return render(request, "coalition/audit_log.html", {"page": page})
+
+
+def summary_request_form(request: HttpRequest) -> SummaryRequestForm:
+    return SummaryRequestForm(
+        request.POST if request.method == "POST" else None,
+        chapters=staff_chapters(request.user).order_by("name"),
+        allow_all=roles_of(request.user).is_superuser,
+    )
 
 
 @area_required(Area.STAFF)
