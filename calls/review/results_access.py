@@ -1,7 +1,8 @@
 """Who may read the ranking, discussions and exports of a call, and who decides.
 
 - Staff of the call's chapter (and superusers) see every row, decide and publish.
-- The chair sees every row they are not conflicted with.
+- The chair sees every row they are not conflicted with, except applications assigned to
+  them whose review they have not submitted yet.
 - A member sees an application's row, thread and score sheet once they have submitted their
   own review of it, never before (others' scores must not anchor theirs).
 - A conflicted member never sees that application by any URL; an officer of the applicant
@@ -80,14 +81,19 @@ def results_reader(user, call: Call) -> ResultsReader | None:
     if seat is None:
         return None
     conflicted = conflicted_application_ids(seat)
+    reviewed = set(
+        Review.objects.filter(assignment__member=seat, status=Review.Status.SUBMITTED).values_list(
+            "assignment__application_id", flat=True
+        )
+    )
     if seat.is_chair:
+        # Every row, except those the chair must still review: nobody sees others' scores of
+        # an application before submitting their own review of it.
+        pending = set(seat.assignments.values_list("application_id", flat=True)) - reviewed
         eligible = Application.objects.filter(call=call, status=Application.Status.ELIGIBLE)
-        ids = set(eligible.values_list("id", flat=True)) - conflicted
+        ids = set(eligible.values_list("id", flat=True)) - conflicted - pending
         return ResultsReader(user.pk, False, True, frozenset(ids))
-    reviewed = Review.objects.filter(
-        assignment__member=seat, status=Review.Status.SUBMITTED
-    ).values_list("assignment__application_id", flat=True)
-    ids = set(reviewed) - conflicted
+    ids = reviewed - conflicted
     if not ids:
         return None
     return ResultsReader(user.pk, False, False, frozenset(ids))

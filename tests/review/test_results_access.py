@@ -331,3 +331,16 @@ def test_a_members_ranking_counts_only_their_rows(scene, far_official, review_ca
     assert [row.rank for row in mine.rows] == [1, 2]
     # The full ranking is left as it was.
     assert [row.rank for row in call_ranking(review_call).rows] == [row.rank for row in full.rows]
+
+
+def test_the_chair_sees_no_scores_of_what_they_still_review(scene, expert, login, review_call):
+    """The chair reviewed Temuco; Peñalolén is assigned to them too, not reviewed yet."""
+    from calls.review.models import Assignment
+
+    Assignment.objects.create(member=expert, application=scene["penalolen"])
+    client = login(expert.user)
+    html = ranking_html(client, review_call).content.decode()
+    assert "Temuco" in html and "Viña del Mar" in html
+    assert "Peñalolén" not in html
+    url = reverse("results_discussion_committee", args=[scene["penalolen"].pk])
+    assert client.get(url).status_code == 404
