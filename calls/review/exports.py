@@ -49,6 +49,21 @@ def csv_text(value: str) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
+EXPORT_LIFETIME_DAYS = 30
+
+
+def exports_purge(*, older_than_days: int = EXPORT_LIFETIME_DAYS) -> int:
+    """Delete exports past their useful life (they can always be asked for again), files
+    once the deletion has committed. Run whenever someone asks for a new export."""
+    cutoff = timezone.now() - timezone.timedelta(days=older_than_days)
+    old = list(CommitteeExport.objects.filter(requested_at__lt=cutoff))
+    names = [export.file.name for export in old if export.file]
+    CommitteeExport.objects.filter(pk__in=[export.pk for export in old]).delete()
+    storage = CommitteeExport._meta.get_field("file").storage
+    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+    return len(old)
+
+
 @transaction.atomic
 def export_request(*, call: Call, actor: User, kind: str, language: str) -> CommitteeExport:
     from calls.review import tasks_results
@@ -69,6 +84,7 @@ def export_request(*, call: Call, actor: User, kind: str, language: str) -> Comm
         details={"kind": kind},
     )
     enqueue(tasks_results.render_committee_export, export.pk)
+    exports_purge()
     return export
 
 

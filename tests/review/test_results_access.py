@@ -344,3 +344,27 @@ def test_the_chair_sees_no_scores_of_what_they_still_review(scene, expert, login
     assert "Peñalolén" not in html
     url = reverse("results_discussion_committee", args=[scene["penalolen"].pk])
     assert client.get(url).status_code == 404
+
+
+def test_old_exports_are_purged_with_their_files(
+    scene, staff_user, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    call = scene["penalolen"].call
+    with django_capture_on_commit_callbacks(execute=True):
+        old = exports.export_request(call=call, actor=staff_user, kind="scores_csv", language="en")
+    old.refresh_from_db()
+    path = old.file.path
+    CommitteeExport.objects.filter(pk=old.pk).update(
+        requested_at=timezone.now() - timedelta(days=31)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        exports.export_request(call=call, actor=staff_user, kind="scores_csv", language="en")
+    assert not CommitteeExport.objects.filter(pk=old.pk).exists()
+    import os
+
+    assert not os.path.exists(path)
+    assert CommitteeExport.objects.count() == 1
