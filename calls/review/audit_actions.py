@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 SENTENCES = {
     "committee.settings": _("%(actor)s changed the committee settings of %(target)s"),
+    "committee.close": _("%(actor)s closed the committee of %(target)s"),
+    "committee.reopen": _("%(actor)s opened the committee of %(target)s again"),
     "committee.member_add": _("%(actor)s named a committee member: %(target)s"),
     "committee.invite": _("%(actor)s invited someone to the committee: %(target)s"),
     "committee.invitation_accept": _(

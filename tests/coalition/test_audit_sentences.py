@@ -21,7 +21,10 @@ from tests.factories import CallFactory, MunicipalityFactory
 pytestmark = pytest.mark.django_db
 
 SOURCE_DIRS = ("coalition", "calls", "municipalities", "projects")
-ACTION_LITERAL = re.compile(r'action\s*=\s*"([a-z_]+\.[a-z_]+)"')
+# `action="call.publish"`, and the names of a conditional `action="a.b" if ... else "c.d"`.
+ACTION_LITERAL = re.compile(
+    r'action\s*=\s*"([a-z_]+\.[a-z_]+)"(?:\s+if\s+.+?\s+else\s+"([a-z_]+\.[a-z_]+)")?'
+)
 
 
 def recorded_actions() -> set[str]:
@@ -29,7 +32,8 @@ def recorded_actions() -> set[str]:
     found = set()
     for folder in SOURCE_DIRS:
         for path in (Path(settings.BASE_DIR) / folder).rglob("*.py"):
-            found.update(ACTION_LITERAL.findall(path.read_text(encoding="utf-8")))
+            for names in ACTION_LITERAL.findall(path.read_text(encoding="utf-8")):
+                found.update(name for name in names if name)
     # Built with an f-string in municipalities.services._decide.
     return found | {"officer.approve", "officer.refuse"}
 
