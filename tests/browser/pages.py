@@ -110,6 +110,7 @@ BY_NAME: dict[str, Filler] = {
     "staff_call_applications": lambda w: {"slug": w.open_call.slug},
     "staff_application": lambda w: {"pk": w.submitted_application.pk},
     "results_decision": lambda w: {"pk": w.eligible_application.pk},
+    "results_discussion_committee": lambda w: {"pk": w.extra["unassigned"].pk},
     "committee_invitation_accept": lambda w: {"token": w.extra["invitation"].token},
 }
 # A prefix matches only when the rest of the route has no further argument.

@@ -183,11 +183,17 @@ def build_world() -> World:
     )
     # The chair: reads the ranking and the discussion before reviewing everything.
     member = CommitteeMember.objects.create(call=closed_call, user=committee, is_chair=True)
+    # Not assigned to the chair: its scores and discussion are open to them at once (an
+    # assigned one stays closed until they submit their own review).
+    unassigned = _application(
+        closed_call, _city(chapter, "prueba-sin-asignar", "Comuna Sin Asignar"), "eligible"
+    )
     extra: dict[str, object] = {
         "reopened": reopened,
         "ineligible": ineligible,
         "second_eligible": second,
         "member": member,
+        "unassigned": unassigned,
     }
     # The committee's side (calls.review): an invitation, two assignments, one declared.
     extra["invitation"] = Invitation.objects.create(
