@@ -19,6 +19,7 @@ catalogue and so not checked here.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 
 import pytest
@@ -26,12 +27,15 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.test import Client
-from django.utils import translation
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import trans_real
 
+from calls.models import Call
 from coalition.audit import registered_actions
 from tests.browser.pages import EXCLUDED, portal_routes, url_of
 from tests.browser.world import ROLES, build_world, session_for
+from tests.factories import CallFactory, ChapterStaffFactory, enable_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -231,3 +235,28 @@ def test_no_spanish_page_shows_a_raw_code_or_an_untranslated_word():
         f"{problem} on {', '.join(sorted(where)[:4])}"
         for problem, where in sorted(problems.items())
     )
+
+
+def test_phase_types_and_slug_read_as_words():
+    """The raw values the issue found: the call phase ("Publicada · open"), the open data
+    types ("string or null") and the "Slug" label."""
+    seat = ChapterStaffFactory(user__language="en")
+    staff = seat.user
+    enable_totp(staff)
+    now = timezone.now()
+    CallFactory(
+        chapter=seat.chapter,
+        status=Call.Status.PUBLISHED,
+        opens_at=now - timedelta(days=1),
+        closes_at=now + timedelta(days=1),
+    )
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = session_for(staff)
+
+    calls = visible_text(client.get(reverse("staff_call_list")).content.decode())
+    assert "Published · Open" in calls and "· open" not in calls
+    call_form = visible_text(client.get(reverse("staff_call_create")).content.decode())
+    assert "Address of the call page" in call_form and "Slug" not in call_form
+    open_data = visible_text(client.get(reverse("open_data")).content.decode())
+    assert "whole number, may be empty" in open_data
+    assert "or null" not in open_data and "string" not in open_data
