@@ -369,6 +369,7 @@ def application_upload_document(
     refused with a message instead of silently throwing their file away.
     """
     from calls.pdfcheck import inspect_pdf
+    from calls.signatures import trust_roots_for
 
     # Checking and storing the file take time: both happen before the transaction, so that
     # the application's row (and on SQLite the whole database) is locked only for the writes.
@@ -379,6 +380,8 @@ def application_upload_document(
         upload,
         max_bytes=call.max_upload_bytes,
         max_pages=call.report_page_limit if kind == Document.Kind.REPORT else None,
+        trust_roots=trust_roots_for(call.chapter.slug),
+        moment=timezone.now(),
     )
     upload.seek(0)
     document = Document(
