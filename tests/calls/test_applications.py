@@ -304,9 +304,7 @@ def test_a_scanned_letter_is_accepted_without_signature(officer_client, applicat
     upload(officer_client, application, "letter", pdfs.unsigned_pdf(), "carta.pdf")
     letter = application.documents.get(kind="letter")
     assert letter.signature == Document.Signature.NONE
-    assert "No digital signature" in (
-        officer_client.get(edit_url(application)).content.decode()
-    )
+    assert "No digital signature" in (officer_client.get(edit_url(application)).content.decode())
 
 
 def test_annexes_up_to_the_limit(officer_client, application, call):
