@@ -11,6 +11,8 @@ from django.utils.translation import gettext_noop, pgettext_lazy
 ALLAUTH = [
     gettext_noop("Already have an account? Then please %(link)ssign in%(end_link)s."),
     gettext_noop("Remember Me"),
+    # The sign-in label: another library's Portuguese catalogue answers "Email" first.
+    gettext_noop("Email"),
 ]
 
 MONTHS = [
