@@ -135,7 +135,10 @@ def test_the_child_answers_with_what_the_function_returns():
 
 
 def test_the_message_is_translatable():
-    assert str(MESSAGES["too_complex"]) == TOO_COMPLEX
+    with translation.override("en"):
+        assert str(MESSAGES["too_complex"]) == TOO_COMPLEX
+    with translation.override("es"):
+        assert str(MESSAGES["too_complex"]).startswith("El PDF es demasiado complejo")
 
 
 # --- Through the portal --------------------------------------------------------------------

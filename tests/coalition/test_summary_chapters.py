@@ -97,7 +97,7 @@ def test_staff_of_several_chapters_choose_one(
     client.force_login(staff_user)
     page = client.get(SUMMARY_URL).content.decode()
     assert 'name="chapter"' in page and "CIIAR Argentina" in page
-    assert "All chapters" not in page
+    assert "Todos los capítulos" not in page
     # Nothing chosen is an error at the field, not a summary of everything.
     assert client.post(SUMMARY_URL, {"chapter": ""}).status_code == 400
     with django_capture_on_commit_callbacks(execute=True):
@@ -112,7 +112,7 @@ def test_a_superuser_may_ask_for_every_chapter(
     client, superuser, staff_user, chapter, cities, request_summary
 ):
     client.force_login(superuser)
-    assert "All chapters" in client.get(SUMMARY_URL).content.decode()
+    assert "Todos los capítulos" in client.get(SUMMARY_URL).content.decode()
     everything = request_summary(superuser, None)
     assert everything.chapter is None
     text = pdf_text(everything)

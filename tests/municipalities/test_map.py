@@ -123,7 +123,7 @@ def test_page_lists_only_the_cities_the_map_cannot_place(client, cities, setting
     # The cities on the map are in the map data, not in the page (it stays small however many
     # members there are); the unlisted one is nowhere.
     assert "Maipú" not in html and "Córdoba" not in html and "Propuesta" not in html
-    assert "2 municipalities on the map" in html
+    assert "2 municipios en el mapa" in html
 
 
 def test_page_keeps_the_filters_for_its_data_and_links(client, cities, settings):
