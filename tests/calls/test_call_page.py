@@ -162,7 +162,7 @@ def test_home_features_the_open_call_with_its_countdown(anonymous, call):
     assert 'class="countdown" role="timer"' in featured
     assert "Closes in" in featured  # the server's text, before countdown.js takes over
     assert "/static/js/countdown.js" in html
-    assert "Coming soon" not in html
+    assert "Coming soon" not in html and "Próximamente" not in html
 
 
 def test_home_shows_nothing_for_calls_when_there_are_none(anonymous, db):
@@ -170,7 +170,7 @@ def test_home_shows_nothing_for_calls_when_there_are_none(anonymous, db):
     assert "featured-calls" not in html
     assert "selected-cities" not in html
     assert "countdown.js" not in html
-    assert "Coming soon" not in html
+    assert "Coming soon" not in html and "Próximamente" not in html
 
 
 def test_home_lists_the_latest_selected_cities_once_announced(
