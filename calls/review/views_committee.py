@@ -11,7 +11,6 @@ from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -28,6 +27,7 @@ from calls.review.forms_committee import (
     review_initial,
 )
 from calls.review.models import ConflictDeclaration, Invitation, Review
+from coalition.outbox import enqueue
 from coalition.permissions import Area, area_required
 
 # --- Members ----------------------------------------------------------------------------------
@@ -244,8 +244,7 @@ def review_dossier(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = permissions.access_open_assignment(request.user, pk)
     application = assignment.application
     if request.method == "POST":
-        application_id = application.pk
-        transaction.on_commit(lambda: call_tasks.render_dossier.delay(application_id))
+        enqueue(call_tasks.render_dossier, application.pk)
         messages.success(request, _("The dossier is being prepared; reload in a moment."))
         return redirect("review_edit", pk=pk)
     return inline_pdf(application.dossier, f"dossier-{application.municipality.slug}.pdf")

@@ -7,6 +7,7 @@ from collections import Counter
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from calls.models import CommitteeMember
 from calls.review import assignment as assigning
@@ -107,7 +108,7 @@ def test_confirming_a_changed_plan_is_refused(big_committee, review_call, staff_
     _state, plan = assigning.auto_plan(review_call)
     applications, members = big_committee
     assigning.assign(member=members[3], application=applications[0], actor=staff_user)
-    with pytest.raises(ValidationError, match="changed"):
+    with translation.override("en"), pytest.raises(ValidationError, match="changed"):
         assigning.plan_confirm(call=review_call, actor=staff_user, fingerprint=plan.fingerprint)
 
 
@@ -116,12 +117,13 @@ def test_bulk_assignment_skips_conflicts_and_cap(
 ):
     review_call.review_load_cap = 2
     review_call.save()
-    created, skipped = assigning.assign_bulk(
-        call=review_call,
-        actor=staff_user,
-        member_ids=[m.pk for m in members],
-        application_ids=[a.pk for a in applications],
-    )
+    with translation.override("en"):  # the skipped reasons are translated when made
+        created, skipped = assigning.assign_bulk(
+            call=review_call,
+            actor=staff_user,
+            member_ids=[m.pk for m in members],
+            application_ids=[a.pk for a in applications],
+        )
     reasons = Counter(reason for _m, _a, reason in skipped)
     assert created == 4 * 2
     # Santiago's official is flagged with Peñalolén and Renca, Valparaíso's with Viña del Mar.
@@ -235,5 +237,5 @@ def test_one_chair_and_officials_represent_founders(review_call, staff_user, mun
     second = seat(review_call, staff_user, email="c2@x.org", kind="expert", is_chair=True)
     assert list(CommitteeMember.objects.filter(is_chair=True)) == [second]
     assert first.pk != second.pk
-    with pytest.raises(ValidationError, match="founding city"):
+    with translation.override("en"), pytest.raises(ValidationError, match="founding city"):
         seat(review_call, staff_user, email="c3@x.org", kind="official", municipality=municipality)
