@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "calls",
     "calls.review",
     "projects",
+    "projects.indicators",
+    "projects.register",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -150,6 +152,35 @@ STORAGES = {
         )
     },
 }
+# With several machines, uploads and generated PDFs go to S3-compatible object storage
+# (AWS S3, MinIO, Garage, Ceph...), shared by every web and worker process. Objects stay
+# private: no ACL is sent (the bucket's own policy, private, applies), and the portal never
+# hands out their URLs; downloads go through the same permission-checked views, which read
+# the object and stream it. Credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or
+# whatever else boto3 finds (an instance role). Unset bucket: the local MEDIA_ROOT folder.
+STORAGE_S3_BUCKET = os.environ.get("STORAGE_S3_BUCKET", "")
+if STORAGE_S3_BUCKET:
+    STORAGE_S3_ENDPOINT_URL = os.environ.get("STORAGE_S3_ENDPOINT_URL", "")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": STORAGE_S3_BUCKET,
+            "endpoint_url": STORAGE_S3_ENDPOINT_URL or None,
+            "region_name": os.environ.get("STORAGE_S3_REGION") or None,
+            # Inside the bucket, e.g. "portal/" when the bucket holds other things too.
+            "location": os.environ.get("STORAGE_S3_PREFIX", ""),
+            # Self-hosted servers want path-style requests (http://host:9000/bucket/key).
+            "addressing_style": os.environ.get("STORAGE_S3_ADDRESSING_STYLE")
+            or ("path" if STORAGE_S3_ENDPOINT_URL else None),
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            # Two files with the same name (two cities uploading the same PDF) get two
+            # objects, as on disk; an overwrite would let one city's deletion take the other's.
+            "file_overwrite": False,
+            "signature_version": "s3v4",
+        },
+    }
 
 # --- Accounts ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "coalition.User"

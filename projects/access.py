@@ -1,0 +1,86 @@
+"""Who may see and change a project, and the `access_*` helpers that fetch and check at once.
+
+The rule, used by every view of projects, indicators and the register, and by the API:
+- the public sees a project only while it is published (`public_projects`);
+- the officers of each participating city edit it (a shared project by each of its cities);
+- the staff of any participating city's chapter read and moderate it;
+- anyone else gets a 404 for an unpublished project, never a hint that it exists.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from coalition.models import User
+from coalition.permissions import roles_of
+from projects.models import Project
+
+
+def public_projects() -> QuerySet[Project]:
+    """Projects anyone may see: published, and not withdrawn by staff."""
+    return Project.objects.filter(visibility=Project.Visibility.PUBLISHED)
+
+
+def project_city_ids(project: Project) -> set[int]:
+    """The participating cities' ids (one query, or none when already prefetched)."""
+    return {link.municipality_id for link in project.city_links.all()}
+
+
+def project_chapter_ids(project: Project) -> set[int]:
+    return {link.municipality.chapter_id for link in project.city_links.all()}
+
+
+def can_edit_project(user: User, project: Project) -> bool:
+    """An approved officer of one of the participating cities."""
+    return bool(project_city_ids(project) & roles_of(user).officer_municipality_ids)
+
+
+def can_moderate_project(user: User, project: Project) -> bool:
+    """Staff of a participating city's chapter (or a superuser), with two-factor auth."""
+    roles = roles_of(user)
+    return roles.is_superuser or bool(project_chapter_ids(project) & roles.staff_chapter_ids)
+
+
+def can_view_project(user: User, project: Project) -> bool:
+    return (
+        project.is_published
+        or can_edit_project(user, project)
+        or can_moderate_project(user, project)
+    )
+
+
+def _fetch(slug: str) -> Project:
+    project = Project.objects.filter(slug=slug).prefetch_related("city_links__municipality").first()
+    if project is None:
+        raise Http404
+    return project
+
+
+def access_project_for_view(user: User, slug: str) -> Project:
+    """A project the user may read; 404 for an unpublished one they have no part in."""
+    project = _fetch(slug)
+    if not can_view_project(user, project):
+        raise Http404
+    return project
+
+
+def access_project_for_edit(user: User, slug: str) -> Project:
+    """A project the user may change as an officer of a participating city: 404 when they may
+    not even see it, 403 when they may see it but not change it."""
+    project = _fetch(slug)
+    if can_edit_project(user, project):
+        return project
+    if can_view_project(user, project):
+        raise PermissionDenied
+    raise Http404
+
+
+def access_project_for_moderation(user: User, slug: str) -> Project:
+    project = _fetch(slug)
+    if can_moderate_project(user, project):
+        return project
+    if can_view_project(user, project):
+        raise PermissionDenied
+    raise Http404

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IndicatorsConfig(AppConfig):
+    """Impact indicators of projects, shaped like the IATI results standard."""
+
+    name = "projects.indicators"
+    label = "indicators"
+    verbose_name = _("Impact indicators")
