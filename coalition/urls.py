@@ -19,6 +19,7 @@ urlpatterns = [
     ),
     path("", include("municipalities.urls")),
     path("", include("calls.urls")),
+    path("", include("projects.urls")),
     path("accounts/security-required/", views.mfa_required, name="mfa_required"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
