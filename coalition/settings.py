@@ -152,26 +152,31 @@ STORAGES = {
         )
     },
 }
+
+
 # With several machines, uploads and generated PDFs go to S3-compatible object storage
 # (AWS S3, MinIO, Garage, Ceph...), shared by every web and worker process. Objects stay
 # private: no ACL is sent (the bucket's own policy, private, applies), and the portal never
 # hands out their URLs; downloads go through the same permission-checked views, which read
 # the object and stream it. Credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or
 # whatever else boto3 finds (an instance role). Unset bucket: the local MEDIA_ROOT folder.
-STORAGE_S3_BUCKET = os.environ.get("STORAGE_S3_BUCKET", "")
-if STORAGE_S3_BUCKET:
-    STORAGE_S3_ENDPOINT_URL = os.environ.get("STORAGE_S3_ENDPOINT_URL", "")
-    STORAGES["default"] = {
+def s3_storage(environ) -> dict | None:
+    """The `STORAGES["default"]` entry for the object storage `environ` names, or None."""
+    bucket = environ.get("STORAGE_S3_BUCKET", "")
+    if not bucket:
+        return None
+    endpoint = environ.get("STORAGE_S3_ENDPOINT_URL", "")
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": STORAGE_S3_BUCKET,
-            "endpoint_url": STORAGE_S3_ENDPOINT_URL or None,
-            "region_name": os.environ.get("STORAGE_S3_REGION") or None,
+            "bucket_name": bucket,
+            "endpoint_url": endpoint or None,
+            "region_name": environ.get("STORAGE_S3_REGION") or None,
             # Inside the bucket, e.g. "portal/" when the bucket holds other things too.
-            "location": os.environ.get("STORAGE_S3_PREFIX", ""),
+            "location": environ.get("STORAGE_S3_PREFIX", ""),
             # Self-hosted servers want path-style requests (http://host:9000/bucket/key).
-            "addressing_style": os.environ.get("STORAGE_S3_ADDRESSING_STYLE")
-            or ("path" if STORAGE_S3_ENDPOINT_URL else None),
+            "addressing_style": environ.get("STORAGE_S3_ADDRESSING_STYLE")
+            or ("path" if endpoint else None),
             "default_acl": None,
             "querystring_auth": True,
             "querystring_expire": 300,
@@ -181,6 +186,9 @@ if STORAGE_S3_BUCKET:
             "signature_version": "s3v4",
         },
     }
+
+
+STORAGES["default"] = s3_storage(os.environ) or STORAGES["default"]
 
 # --- Accounts ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "coalition.User"
@@ -194,6 +202,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sessions are rows in the database, so every web process reads the same ones (and a Redis
+# restart signs nobody out). Nothing else of a visitor is kept in a process: messages ride in
+# a cookie or the session, rate limits and cached pages in the cache (Redis: REDIS_URL).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
 ACCOUNT_ADAPTER = "coalition.adapters.AccountAdapter"
