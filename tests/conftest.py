@@ -12,6 +12,7 @@ import shutil
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from coalition.celery import app as celery_app
 
@@ -55,11 +56,15 @@ def _isolated_settings(settings, tmp_path):
     from django.core.cache import cache
 
     cache.clear()
+    # A request or override that leaves a language active must not decide the language of
+    # the next test: every test starts in the portal's default language.
+    translation.activate(settings.LANGUAGE_CODE)
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
     cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
