@@ -223,6 +223,9 @@ class Project(models.Model):
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
     # Optimistic versioning, as for applications: a save names the version it started from.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Folded (accents and case removed, municipalities.models.fold) title, summary, cities and
+    # startups, for the directory's search; kept by projects.services.
+    search_text = models.TextField(editable=False, blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
