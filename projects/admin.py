@@ -1,0 +1,1 @@
+from projects import admin_startups  # noqa: F401
