@@ -30,6 +30,7 @@ from municipalities.forms import (
     RefusalForm,
 )
 from municipalities.models import Municipality, Officer, Programme
+from municipalities.profile_blocks import profile_blocks
 
 DIRECTORY_PAGE_SIZE = 24
 
@@ -92,7 +93,11 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "municipalities/profile.html",
-        {"name": municipality.name, "body": mark_safe(body)},  # noqa: S308 - our own template
+        {
+            "name": municipality.name,
+            "body": mark_safe(body),  # noqa: S308 - our own template
+            "blocks": profile_blocks(request, municipality),
+        },
     )
 
 
