@@ -312,7 +312,15 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "coalition.tasks.purge_old_documents",
         "schedule": 6 * 60 * 60,
     },
+    # Hourly: from COMMITMENT_REMINDER_DATE on, once per city and year (CommitmentReminderSent).
+    "commitment-reminders": {
+        "task": "projects.tasks.send_commitment_reminders",
+        "schedule": 60 * 60,
+    },
 }
+# The day of the year ("MM-DD", in each chapter's time zone) from which officers of member
+# cities without a collaborative AI project that year get the commitment reminder.
+COMMITMENT_REMINDER_DATE = os.environ.get("COMMITMENT_REMINDER_DATE", "10-01")
 
 # --- Security ---------------------------------------------------------------------------
 SESSION_COOKIE_SECURE = not DEBUG
