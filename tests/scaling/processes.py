@@ -1,0 +1,117 @@
+"""Portal processes started by a test: gunicorn web processes and a Celery worker, each with
+the environment an operator would give it on its own machine."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import requests
+from django.conf import settings
+
+from tests.coalition.test_worker import Worker
+
+START_TIMEOUT = 45
+
+
+class Process(Worker):
+    """A started process with its log; `stop()` is a graceful SIGTERM, then a kill."""
+
+    def __init__(self, process: subprocess.Popen, log_path: Path, name: str) -> None:
+        super().__init__(process, log_path)
+        self.name = name
+        self.url = ""
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start(name: str, command: list[str], env: dict[str, str], log_dir: Path) -> Process:
+    log_path = log_dir / f"{name}.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+    return Process(process, log_path, name)
+
+
+def web(name: str, port: int, env: dict[str, str], log_dir: Path) -> Process:
+    process = start(
+        name,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "coalition.wsgi",
+            f"--bind=127.0.0.1:{port}",
+            "--workers=1",
+            "--threads=4",
+            "--timeout=60",
+            "--access-logfile=-",
+        ],
+        env,
+        log_dir,
+    )
+    process.url = f"http://127.0.0.1:{port}"
+    return process
+
+
+def celery_worker(env: dict[str, str], log_dir: Path) -> Process:
+    return start(
+        "worker",
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "coalition",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            f"--hostname=scaling-worker-{os.getpid()}@%h",
+        ],
+        env,
+        log_dir,
+    )
+
+
+def logs(processes: list[Process]) -> str:
+    return "\n".join(f"--- {p.name} ---\n{p.log_tail(40)}" for p in processes)
+
+
+def wait_for(
+    condition: Callable[[], object], *, timeout: float, what: str, processes: list[Process]
+) -> object:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        for process in processes:
+            if process.process.poll() is not None:
+                pytest.fail(
+                    f"{process.name} exited ({process.process.returncode}) while waiting for "
+                    f"{what}:\n{logs(processes)}"
+                )
+        time.sleep(0.2)
+    pytest.fail(f"timed out after {timeout} s waiting for {what}:\n{logs(processes)}")
+
+
+def answers(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=2).status_code == 200
+    except requests.RequestException:
+        return False
