@@ -1,0 +1,285 @@
+"""Reads of startups and challenges, and who may see or change them; each page at a fixed
+number of queries.
+
+The rules:
+- a startup's page is public while it has at least one published project (and was not merged
+  away; a merged record redirects to the one kept). Without one, only staff, the officer who
+  registered it and the officers of the cities of its (draft) projects see it: a startup an
+  officer typed while drafting a project is not public before the project is.
+- officers edit the startups they registered; staff edit any.
+- a challenge is public once it is open or addressed; a draft is seen only by the officers of
+  its cities and the staff of their chapters, who are also the ones who may change it.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from coalition.permissions import roles_of
+from municipalities.models import Municipality
+from projects.access import public_projects
+from projects.models import Challenge, Project, ProjectCity, ProjectStartup, SectorTag, Startup
+
+PAGE_SIZE = 20
+
+
+# --- Startups ------------------------------------------------------------------------------
+
+
+def _published_link(startup_ref="pk") -> Exists:
+    return Exists(
+        ProjectStartup.objects.filter(
+            startup=OuterRef(startup_ref), project__visibility=Project.Visibility.PUBLISHED
+        )
+    )
+
+
+def public_startups() -> QuerySet[Startup]:
+    """Startups with at least one published project, not merged away."""
+    return Startup.objects.filter(_published_link(), merged_into__isnull=True)
+
+
+def startup_list(*, q: str = "", country: str = "", sector: str = "") -> QuerySet[Startup]:
+    startups = public_startups().annotate(
+        published_count=Count(
+            "project_links",
+            filter=Q(project_links__project__visibility=Project.Visibility.PUBLISHED),
+        )
+    )
+    if q:
+        for word in q.split()[:8]:
+            startups = startups.filter(
+                Q(name__icontains=word) | Q(description__icontains=word) | Q(tax_id=word.upper())
+            )
+    if country:
+        startups = startups.filter(country=country)
+    if sector:
+        startups = startups.filter(
+            Exists(
+                SectorTag.startups.through.objects.filter(
+                    startup_id=OuterRef("pk"), sectortag__slug=sector
+                )
+            )
+        )
+    return startups.prefetch_related("sectors").order_by("name", "pk")
+
+
+def sector_tags() -> list[SectorTag]:
+    return list(SectorTag.objects.order_by("name"))
+
+
+def can_edit_startup(user, startup: Startup) -> bool:
+    roles = roles_of(user)
+    if roles.is_superuser or roles.staff_chapter_ids:
+        return True
+    return bool(
+        roles.officer_municipality_ids
+        and startup.created_by_id is not None
+        and startup.created_by_id == user.pk
+    )
+
+
+def _officer_of_its_projects(user, startup: Startup) -> bool:
+    cities = roles_of(user).officer_municipality_ids
+    if not cities:
+        return False
+    return ProjectCity.objects.filter(
+        municipality_id__in=cities, project__startup_links__startup=startup
+    ).exists()
+
+
+def can_view_startup(user, startup: Startup, *, has_published: bool) -> bool:
+    if has_published or can_edit_startup(user, startup):
+        return True
+    return _officer_of_its_projects(user, startup)
+
+
+def startup_for_view(user, slug: str) -> Startup:
+    """The startup behind `slug` (with `has_published` set), or 404. A merged record is
+    returned as is: the view redirects to `merged_into`."""
+    startup = (
+        Startup.objects.filter(slug=slug)
+        .annotate(has_published=_published_link())
+        .select_related("merged_into")
+        .prefetch_related("sectors")
+        .first()
+    )
+    if startup is None:
+        raise Http404
+    if startup.merged_into_id is not None:
+        return startup
+    if not can_view_startup(user, startup, has_published=startup.has_published):
+        raise Http404
+    return startup
+
+
+def startup_for_edit(user, slug: str) -> Startup:
+    startup = startup_for_view(user, slug)
+    if startup.merged_into_id is not None:
+        raise Http404
+    if not can_edit_startup(user, startup):
+        raise PermissionDenied
+    return startup
+
+
+def startup_projects(startup: Startup) -> list[Project]:
+    """Its published projects, each with its cities and this startup's role."""
+    return list(
+        public_projects()
+        .filter(startup_links__startup=startup)
+        .prefetch_related(
+            Prefetch(
+                "city_links",
+                queryset=ProjectCity.objects.select_related("municipality").order_by(
+                    "municipality__name"
+                ),
+            ),
+            Prefetch(
+                "startup_links",
+                queryset=ProjectStartup.objects.filter(startup=startup),
+                to_attr="this_startup_links",
+            ),
+        )
+        .order_by("title", "pk")
+    )
+
+
+def merge_candidates() -> list[Startup]:
+    return list(Startup.objects.filter(merged_into__isnull=True).order_by("name", "pk"))
+
+
+# --- Challenges ----------------------------------------------------------------------------
+
+PUBLIC_CHALLENGE_STATUSES = (Challenge.Status.OPEN, Challenge.Status.ADDRESSED)
+
+
+def with_cities(challenges: QuerySet[Challenge]) -> QuerySet[Challenge]:
+    return challenges.prefetch_related(
+        Prefetch(
+            "municipalities",
+            queryset=Municipality.objects.select_related("chapter").order_by("name"),
+        )
+    )
+
+
+def challenge_list(
+    *, area: str = "", status: str = "", city: str = "", country: str = "", q: str = ""
+) -> QuerySet[Challenge]:
+    challenges = Challenge.objects.filter(status__in=PUBLIC_CHALLENGE_STATUSES)
+    if status in PUBLIC_CHALLENGE_STATUSES:
+        challenges = challenges.filter(status=status)
+    if area:
+        challenges = challenges.filter(area=area)
+    through = Challenge.municipalities.through.objects
+    if city:
+        challenges = challenges.filter(
+            Exists(through.filter(challenge_id=OuterRef("pk"), municipality__slug=city))
+        )
+    if country:
+        challenges = challenges.filter(
+            Exists(through.filter(challenge_id=OuterRef("pk"), municipality__country=country))
+        )
+    if q:
+        for word in q.split()[:8]:
+            challenges = challenges.filter(
+                Q(title__icontains=word) | Q(description__icontains=word)
+            )
+    public_count = Count(
+        "projects", filter=Q(projects__visibility=Project.Visibility.PUBLISHED), distinct=True
+    )
+    return with_cities(challenges.annotate(project_count=public_count)).order_by(
+        "-published_at", "-pk"
+    )
+
+
+def challenge_cities() -> list[Municipality]:
+    """The cities that have a public challenge, for the filter."""
+    return list(
+        Municipality.objects.filter(challenges__status__in=PUBLIC_CHALLENGE_STATUSES)
+        .distinct()
+        .order_by("name")
+    )
+
+
+def _city_ids(challenge: Challenge) -> set[int]:
+    return {city.pk for city in challenge.municipalities.all()}
+
+
+def _chapter_ids(challenge: Challenge) -> set[int]:
+    return {city.chapter_id for city in challenge.municipalities.all()}
+
+
+def can_edit_challenge(user, challenge: Challenge) -> bool:
+    """Officers of its cities, and staff of their chapters (moderation)."""
+    roles = roles_of(user)
+    if roles.is_superuser:
+        return True
+    return bool(
+        _city_ids(challenge) & roles.officer_municipality_ids
+        or _chapter_ids(challenge) & roles.staff_chapter_ids
+    )
+
+
+def can_moderate_challenge(user, challenge: Challenge) -> bool:
+    roles = roles_of(user)
+    return roles.is_superuser or bool(_chapter_ids(challenge) & roles.staff_chapter_ids)
+
+
+def can_view_challenge(user, challenge: Challenge) -> bool:
+    return challenge.status in PUBLIC_CHALLENGE_STATUSES or can_edit_challenge(user, challenge)
+
+
+def _fetch_challenge(slug: str) -> Challenge:
+    challenge = with_cities(Challenge.objects.filter(slug=slug)).first()
+    if challenge is None:
+        raise Http404
+    return challenge
+
+
+def challenge_for_view(user, slug: str) -> Challenge:
+    challenge = _fetch_challenge(slug)
+    if not can_view_challenge(user, challenge):
+        raise Http404
+    return challenge
+
+
+def challenge_for_edit(user, slug: str) -> Challenge:
+    challenge = _fetch_challenge(slug)
+    if can_edit_challenge(user, challenge):
+        return challenge
+    if can_view_challenge(user, challenge):
+        raise PermissionDenied
+    raise Http404
+
+
+def challenge_projects(challenge: Challenge) -> list[Project]:
+    return list(
+        public_projects()
+        .filter(challenge=challenge)
+        .prefetch_related(
+            Prefetch(
+                "city_links",
+                queryset=ProjectCity.objects.select_related("municipality").order_by(
+                    "municipality__name"
+                ),
+            ),
+            Prefetch(
+                "startup_links",
+                queryset=ProjectStartup.objects.select_related("startup").order_by("startup__name"),
+            ),
+        )
+        .order_by("title", "pk")
+    )
+
+
+def challenge_author_cities(user) -> QuerySet[Municipality]:
+    """The cities a user may name on a challenge: their own (as officer) and, for staff,
+    every city of the chapters they run."""
+    roles = roles_of(user)
+    if roles.is_superuser:
+        return Municipality.objects.order_by("name")
+    return Municipality.objects.filter(
+        Q(pk__in=roles.officer_municipality_ids) | Q(chapter_id__in=roles.staff_chapter_ids)
+    ).order_by("name")
