@@ -65,12 +65,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "coalition.middleware.UserLanguageMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "coalition.middleware.LazyMessageMiddleware",  # Django's, storage built when used
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "coalition.middleware.MfaSetupMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "coalition.csp.CSPMiddleware",  # django-csp's, with the header built once
 ]
 
 ROOT_URLCONF = "coalition.urls"
