@@ -8,3 +8,13 @@ class RegisterConfig(AppConfig):
     name = "projects.register"
     label = "register"
     verbose_name = _("AI register")
+
+    def ready(self) -> None:
+        from projects.blocks import register_project_block
+        from projects.register import audit_actions
+        from projects.register.block import register_block_context
+
+        audit_actions.register()
+        register_project_block(
+            "register", "register/_project_block.html", register_block_context, order=20
+        )

@@ -1,0 +1,217 @@
+"""Reads of the AI register, each at a fixed number of queries.
+
+The visibility rule: the public reads an entry's latest published version only while the
+project is public (`projects.access.public_projects`), uses AI, and staff have not withdrawn
+the entry. Editors and moderators of the project may also read its published versions while it
+is not public (with a notice); nobody but them ever reads the unpublished draft.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from coalition.models import User
+from municipalities.models import Municipality
+from projects.access import (
+    access_project_for_edit,
+    access_project_for_moderation,
+    can_edit_project,
+    can_moderate_project,
+    public_projects,
+)
+from projects.models import Project, ProjectCity, ProjectStartup
+from projects.register.models import RegisterEntry, RegisterEntryVersion
+
+
+@dataclass(frozen=True)
+class RegisterFilters:
+    q: str = ""
+    city: str = ""  # municipality slug
+    country: str = ""
+    status: str = ""  # EntryStatus of the latest version
+    area: str = ""  # projects.models.Area of the project
+    risk: str = ""  # RiskLevel of the latest version
+
+
+def public_entries() -> QuerySet[RegisterEntry]:
+    """Entries anyone may read: published at least once, project public and using AI, not
+    withdrawn by staff."""
+    return RegisterEntry.objects.filter(
+        latest_version__isnull=False,
+        withdrawn_at__isnull=True,
+        project__in=public_projects(),
+        project__uses_ai=True,
+    )
+
+
+def is_public(entry: RegisterEntry) -> bool:
+    return public_entries().filter(pk=entry.pk).exists()
+
+
+def register_queryset(filters: RegisterFilters) -> QuerySet[RegisterEntry]:
+    entries = public_entries()
+    if filters.q:
+        for word in filters.q.split()[:10]:
+            entries = entries.filter(
+                Q(project__title__icontains=word) | Q(latest_version__summary__icontains=word)
+            )
+    if filters.city or filters.country:
+        cities = ProjectCity.objects.filter(project=OuterRef("project"))
+        if filters.city:
+            cities = cities.filter(municipality__slug=filters.city)
+        if filters.country:
+            cities = cities.filter(municipality__country=filters.country)
+        entries = entries.filter(Exists(cities))
+    if filters.status:
+        entries = entries.filter(latest_version__status=filters.status)
+    if filters.risk:
+        entries = entries.filter(latest_version__risk_level=filters.risk)
+    if filters.area:
+        entries = entries.filter(project__area=filters.area)
+    return (
+        entries.select_related("project", "latest_version")
+        .only(
+            "pk",
+            "project__slug",
+            "project__title",
+            "project__area",
+            "latest_version__number",
+            "latest_version__summary",
+            "latest_version__risk_level",
+            "latest_version__status",
+            "latest_version__published_at",
+        )
+        .prefetch_related(
+            Prefetch(
+                "project__city_links",
+                queryset=ProjectCity.objects.select_related("municipality").order_by(
+                    "municipality__name"
+                ),
+            )
+        )
+        .order_by("-latest_version__published_at", "-pk")
+    )
+
+
+def listed_cities() -> list[tuple[str, str]]:
+    """(slug, name) of the cities that own a public entry, for the city filter."""
+    return list(
+        Municipality.objects.filter(
+            Exists(
+                ProjectCity.objects.filter(
+                    municipality=OuterRef("pk"),
+                    project__register_entry__in=public_entries(),
+                )
+            )
+        )
+        .order_by("name")
+        .values_list("slug", "name")
+    )
+
+
+def _project_prefetches() -> list:
+    return [
+        Prefetch(
+            "project__city_links",
+            queryset=ProjectCity.objects.select_related("municipality", "municipality__chapter"),
+        ),
+    ]
+
+
+def entry_for_reader(user: User, slug: str) -> tuple[RegisterEntry, bool]:
+    """An entry with a published version the user may read, and whether it is public.
+
+    404 when the project has no published entry, or when it is not public and the user is
+    neither an editor nor a moderator of the project."""
+    entry = (
+        RegisterEntry.objects.filter(project__slug=slug, latest_version__isnull=False)
+        .select_related("project", "latest_version")
+        .prefetch_related(*_project_prefetches())
+        .first()
+    )
+    if entry is None:
+        raise Http404
+    public = entry.withdrawn_at is None and entry.project.uses_ai and entry.project.is_published
+    if public:
+        # The one rule, read from the one place (a query, but always the same one).
+        public = public_projects().filter(pk=entry.project_id).exists()
+    if not public and not (
+        can_edit_project(user, entry.project) or can_moderate_project(user, entry.project)
+    ):
+        raise Http404
+    return entry, public
+
+
+def versions_of(entry: RegisterEntry) -> QuerySet[RegisterEntryVersion]:
+    """Newest first, without the snapshot (the history page lists, it does not show)."""
+    return entry.versions.defer("snapshot").order_by("-number")
+
+
+def version_of(entry: RegisterEntry, number: int) -> RegisterEntryVersion:
+    version = entry.versions.filter(number=number).first()
+    if version is None:
+        raise Http404
+    return version
+
+
+def _for_publication(project: Project) -> Project:
+    """The project with what a snapshot reads (cities and startups) prefetched."""
+    return (
+        Project.objects.filter(pk=project.pk)
+        .prefetch_related(
+            Prefetch(
+                "city_links",
+                queryset=ProjectCity.objects.select_related(
+                    "municipality", "municipality__chapter"
+                ),
+            ),
+            Prefetch("startup_links", queryset=ProjectStartup.objects.select_related("startup")),
+        )
+        .get()
+    )
+
+
+def entry_for_edit(user: User, slug: str) -> tuple[Project, RegisterEntry | None]:
+    """The project an officer of one of its cities edits the entry of (404/403 otherwise),
+    and its entry if it has one. A project that does not use AI has no entry: 404."""
+    project = access_project_for_edit(user, slug)
+    if not project.uses_ai:
+        raise Http404
+    project = _for_publication(project)
+    entry = RegisterEntry.objects.filter(project=project).select_related("latest_version").first()
+    if entry is not None:
+        entry.project = project
+    return project, entry
+
+
+def entry_for_moderation(user: User, slug: str) -> RegisterEntry:
+    project = access_project_for_moderation(user, slug)
+    entry = RegisterEntry.objects.filter(project=project).select_related("latest_version").first()
+    if entry is None or entry.latest_version is None:
+        raise Http404
+    entry.project = _for_publication(project)
+    return entry
+
+
+def entry_for_project_block(project: Project) -> RegisterEntry | None:
+    """The entry shown in the project page's register block (one query)."""
+    return (
+        RegisterEntry.objects.filter(project=project)
+        .select_related("latest_version")
+        .only(
+            "pk",
+            "project_id",
+            "withdrawn_at",
+            "draft_revision",
+            "updated_at",
+            "latest_version__number",
+            "latest_version__summary",
+            "latest_version__risk_level",
+            "latest_version__status",
+            "latest_version__published_at",
+        )
+        .first()
+    )
