@@ -1,1 +1,2 @@
+from projects import admin_projects  # noqa: F401
 from projects import admin_startups  # noqa: F401

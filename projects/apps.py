@@ -7,6 +7,9 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects")
 
     def ready(self) -> None:
-        from projects import audit_actions_startups
+        from projects import audit_actions, audit_actions_startups
+        from projects.home import register_panels
 
         audit_actions_startups.register()
+        audit_actions.register()
+        register_panels()

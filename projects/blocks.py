@@ -14,8 +14,9 @@ Each part registers its block once, in its AppConfig.ready():
 The project page (projects.views_projects.project_detail) renders every registered block in
 `order` (then key), after checking that the viewer may see the project: a block's
 `context_fn(request, project, can_edit)` is called only for a visible project and must itself
-respect `projects.access` for anything unpublished inside it. The template gets the
-returned dict plus `project`, `can_edit` and `request`. A context function returning None
+respect `projects.access` for anything unpublished inside it. The template is rendered
+on its own (render_to_string) with the returned dict plus `project`, `can_edit` and
+`request` as its context. A context function returning None
 hides its block. Keep each block at a constant number of queries.
 """
 
@@ -67,3 +68,14 @@ def blocks_for(request: Any, project: Any, *, can_edit: bool) -> list[RenderedBl
         context = {"project": project, "can_edit": can_edit, "request": request, **extra}
         rendered.append(RenderedBlock(key=block.key, template=block.template, context=context))
     return rendered
+
+
+def render_blocks(request: Any, project: Any, *, can_edit: bool) -> list[str]:
+    """Each visible block rendered to HTML, in order (the project page shows them as is)."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    return [
+        mark_safe(render_to_string(block.template, block.context, request=request))  # noqa: S308
+        for block in blocks_for(request, project, can_edit=can_edit)
+    ]

@@ -1,0 +1,217 @@
+"""The public open data of a project, defined once (like municipalities.opendata).
+
+`FIELDS` is the single list of what the portal publishes about a published project; the CSV
+and JSON downloads are built from it. Rows are read with `values()` and the cities and
+startups of all rows with one query each: three queries whatever the number of projects.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Project, ProjectCity, ProjectStartup
+
+LIST_SEPARATOR = ";"
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+# The columns values() reads for each project.
+VALUE_COLUMNS = [
+    "id",
+    "slug",
+    "title",
+    "area",
+    "status",
+    "uses_ai",
+    "ai_technique",
+    "problem",
+    "solution",
+    "summary",
+    "start_date",
+    "end_date",
+    "budget",
+    "budget_currency",
+    "funding_source",
+    "challenge__slug",
+    "published_at",
+    "updated_at",
+]
+
+
+@dataclass(frozen=True)
+class OpenDataField:
+    name: str
+    description: Any
+    get: Callable[[dict], Any]
+
+
+def _col(column: str, *, blank_is_null: bool = False) -> Callable[[dict], Any]:
+    def get(row: dict) -> Any:
+        value = row[column]
+        if blank_is_null and value == "":
+            return None
+        if isinstance(value, Decimal):
+            return format(value.normalize(), "f")
+        if hasattr(value, "isoformat"):
+            return value.isoformat()
+        return value
+
+    return get
+
+
+def project_url(row: dict) -> str:
+    return settings.SITE_URL + reverse("project_detail", args=[row["slug"]])
+
+
+FIELDS: list[OpenDataField] = [
+    OpenDataField("slug", _("Identifier of the project in the portal's addresses."), _col("slug")),
+    OpenDataField("title", _("Title of the project."), _col("title")),
+    OpenDataField(
+        "cities",
+        _("Slugs of the participating member cities (in CSV, separated by semicolons)."),
+        lambda row: [city["slug"] for city in row["_cities"]],
+    ),
+    OpenDataField(
+        "city_names",
+        _("Names of the participating cities (in CSV, separated by semicolons)."),
+        lambda row: [city["name"] for city in row["_cities"]],
+    ),
+    OpenDataField(
+        "countries",
+        _("ISO codes of the countries of the participating cities."),
+        lambda row: sorted({city["country"] for city in row["_cities"]}),
+    ),
+    OpenDataField(
+        "startups",
+        _(
+            "Startups and their role, written slug:role (provider or co_developer); in CSV, "
+            "separated by semicolons."
+        ),
+        lambda row: [f"{s['slug']}:{s['role']}" for s in row["_startups"]],
+    ),
+    OpenDataField(
+        "area",
+        _("Area of municipal work (procedures, citizen_service, safety...)."),
+        _col("area"),
+    ),
+    OpenDataField(
+        "status",
+        _("Status: idea, pilot, production, evaluated or retired."),
+        _col("status"),
+    ),
+    OpenDataField(
+        "uses_ai", _("Whether the project uses artificial intelligence."), _col("uses_ai")
+    ),
+    OpenDataField(
+        "ai_technique",
+        _("The AI technique, in plain words."),
+        _col("ai_technique", blank_is_null=True),
+    ),
+    OpenDataField("problem", _("The problem, in plain words."), _col("problem")),
+    OpenDataField("solution", _("The solution, in plain words."), _col("solution")),
+    OpenDataField("summary", _("Public summary."), _col("summary")),
+    OpenDataField("start_date", _("Start date (ISO 8601), if known."), _col("start_date")),
+    OpenDataField("end_date", _("End date (ISO 8601), if known."), _col("end_date")),
+    OpenDataField("budget", _("Budget, if published (decimal number)."), _col("budget")),
+    OpenDataField(
+        "budget_currency",
+        _("Currency of the budget (CLP, ARS or USD)."),
+        _col("budget_currency", blank_is_null=True),
+    ),
+    OpenDataField(
+        "funding_source",
+        _("Source of the funding."),
+        _col("funding_source", blank_is_null=True),
+    ),
+    OpenDataField(
+        "challenge",
+        _("Slug of the challenge the project addresses, if any."),
+        _col("challenge__slug"),
+    ),
+    OpenDataField(
+        "published_at",
+        _("When the project was first published (ISO 8601, UTC)."),
+        _col("published_at"),
+    ),
+    OpenDataField(
+        "updated_at", _("When the project was last changed (ISO 8601, UTC)."), _col("updated_at")
+    ),
+    OpenDataField("url", _("Address of the project's public page."), project_url),
+]
+FIELD_NAMES = [f.name for f in FIELDS]
+
+
+def rows(projects: QuerySet[Project]) -> list[dict]:
+    """The published projects of `projects` as records (three queries)."""
+    values = list(projects.values(*VALUE_COLUMNS))
+    ids = [row["id"] for row in values]
+    cities: dict[int, list[dict]] = defaultdict(list)
+    for link in (
+        ProjectCity.objects.filter(project_id__in=ids)
+        .order_by("municipality__name")
+        .values("project_id", "municipality__slug", "municipality__name", "municipality__country")
+    ):
+        cities[link["project_id"]].append(
+            {
+                "slug": link["municipality__slug"],
+                "name": link["municipality__name"],
+                "country": link["municipality__country"],
+            }
+        )
+    startups: dict[int, list[dict]] = defaultdict(list)
+    for link in (
+        ProjectStartup.objects.filter(project_id__in=ids)
+        .order_by("startup__name")
+        .values("project_id", "startup__slug", "role")
+    ):
+        startups[link["project_id"]].append({"slug": link["startup__slug"], "role": link["role"]})
+    records = []
+    for row in values:
+        row["_cities"] = cities[row["id"]]
+        row["_startups"] = startups[row["id"]]
+        records.append({f.name: f.get(row) for f in FIELDS})
+    return records
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return LIST_SEPARATOR.join(_cell(item) for item in value)
+    value = str(value)
+    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
+
+
+def csv_text(records: list[dict]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")
+    writer.writerow(FIELD_NAMES)
+    for record in records:
+        writer.writerow([_cell(record[name]) for name in FIELD_NAMES])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+def json_text(records: list[dict]) -> str:
+    return json.dumps(
+        {"licence": "CC BY 4.0", "count": len(records), "projects": records},
+        cls=DjangoJSONEncoder,
+        ensure_ascii=False,
+    )

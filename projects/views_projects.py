@@ -1,0 +1,105 @@
+"""Public pages of projects: the directory, a project's page, its history, its attachments.
+
+Every project is fetched through `projects.access`: nothing unpublished is shown to anyone
+but the officers of its cities and the staff of their chapters (404 for everyone else).
+"""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from projects import selectors
+from projects.access import access_project_for_view, can_edit_project, can_moderate_project
+from projects.blocks import render_blocks
+from projects.forms_filters import ProjectFilterForm
+from projects.history import revision_rows
+from projects.models import ProjectAttachment
+from projects.services import project_publication_problems
+
+DIRECTORY_PAGE_SIZE = 20
+
+
+def directory_form(request: HttpRequest) -> ProjectFilterForm:
+    choices = selectors.filter_choices()
+    return ProjectFilterForm(
+        request.GET or None, cities=choices["cities"], startups=choices["startups"]
+    )
+
+
+def project_directory(request: HttpRequest) -> HttpResponse:
+    """Published projects, with search and filters kept in the URL; htmx requests get only the
+    results, to swap in place (the same form works without JavaScript)."""
+    form = directory_form(request)
+    page = Paginator(selectors.directory_queryset(form.filters()), DIRECTORY_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    if request.htmx and request.htmx.target == "project-results":
+        return render(request, "projects/partials/directory_results.html", context)
+    return render(request, "projects/directory.html", context)
+
+
+def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    access_project_for_view(request.user, slug)
+    project = selectors.project_for_page(slug)
+    can_edit = can_edit_project(request.user, project)
+    can_moderate = can_moderate_project(request.user, project)
+    problems = (
+        project_publication_problems(project) if can_edit and not project.is_published else []
+    )
+    return render(
+        request,
+        "projects/detail.html",
+        {
+            "project": project,
+            "can_edit": can_edit,
+            "can_moderate": can_moderate,
+            "problems": problems,
+            "blocks": render_blocks(request, project, can_edit=can_edit),
+            "chapter": project.city_links.all()[0].municipality.chapter
+            if project.city_links.all()
+            else None,
+        },
+    )
+
+
+def project_history(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every saved change of a visible project; the authors' names only for its editors and
+    moderators."""
+    project = access_project_for_view(request.user, slug)
+    insider = can_edit_project(request.user, project) or can_moderate_project(request.user, project)
+    page = Paginator(selectors.project_revisions(project), 20).get_page(request.GET.get("page"))
+    revisions = [(revision, revision_rows(revision)) for revision in page.object_list]
+    links = list(project.city_links.all())
+    return render(
+        request,
+        "projects/history.html",
+        {
+            "project": project,
+            "page": page,
+            "revisions": revisions,
+            "insider": insider,
+            "chapter": links[0].municipality.chapter if links else None,
+        },
+    )
+
+
+def project_attachment(request: HttpRequest, slug: str, attachment_id: int) -> FileResponse:
+    """A project's PDF, from private storage, to whoever may see the project."""
+    project = access_project_for_view(request.user, slug)
+    attachment = get_object_or_404(ProjectAttachment, pk=attachment_id, project=project)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name or f"{project.slug}.pdf",
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = (
+        "public, max-age=300" if project.is_published else "private, no-store"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
