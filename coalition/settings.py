@@ -308,6 +308,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "calls.review.tasks_results.publish_due_results",
         "schedule": 60,
     },
+    # Hourly: indicator reports due / overdue, once per project, period and kind
+    # (ReportingReminderSent).
+    "indicator-reporting-reminders": {
+        "task": "projects.indicators.tasks.send_reporting_reminders",
+        "schedule": 60 * 60,
+    },
     "purge-expired-generated-documents": {
         "task": "coalition.tasks.purge_old_documents",
         "schedule": 6 * 60 * 60,
