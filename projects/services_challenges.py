@@ -54,7 +54,7 @@ def challenge_create(*, actor, municipalities: Iterable[Municipality], **fields)
     )
     if challenge.status != Challenge.Status.DRAFT:
         challenge.published_at = timezone.now()
-    challenge.full_clean(exclude=["slug", "municipalities"])
+    challenge.full_clean(exclude=["slug", "municipalities", "created_by"])
     challenge.save()
     challenge.municipalities.set(cities)
     record_event(
@@ -87,7 +87,7 @@ def challenge_update(
         return challenge
     if challenge.status != Challenge.Status.DRAFT and challenge.published_at is None:
         challenge.published_at = timezone.now()
-    challenge.full_clean(exclude=["slug", "municipalities"])
+    challenge.full_clean(exclude=["slug", "municipalities", "created_by"])
     challenge.save()
     challenge.municipalities.set(cities)
     record_event(

@@ -94,7 +94,7 @@ def startup_create(*, actor, sectors: Iterable[SectorTag] = (), **fields) -> Sta
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         **fields,
     )
-    startup.full_clean(exclude=["slug"], validate_constraints=False)
+    startup.full_clean(exclude=["slug", "created_by", "merged_into"], validate_constraints=False)
     _save_unique(startup)
     sectors = list(sectors)
     if sectors:
@@ -128,7 +128,9 @@ def startup_update(
         if set(startup.sectors.values_list("pk", flat=True)) != new_sectors:
             changed.append("sectors")
     if changed:
-        startup.full_clean(exclude=["slug"], validate_constraints=False)
+        startup.full_clean(
+            exclude=["slug", "created_by", "merged_into"], validate_constraints=False
+        )
         _save_unique(startup)
         if new_sectors is not None:
             startup.sectors.set(list(new_sectors))
