@@ -16,7 +16,7 @@ The project page (projects.views_projects.project_detail) renders every register
 `context_fn(request, project, can_edit)` is called only for a visible project and must itself
 respect `projects.access` for anything unpublished inside it. The template is rendered
 on its own (render_to_string) with the returned dict plus `project`, `can_edit` and
-`request` as its context. A context function returning None
+`request` as its context; the same dict is also there as `block` (`block.project`...). A context function returning None
 hides its block. Keep each block at a constant number of queries.
 """
 
@@ -76,6 +76,10 @@ def render_blocks(request: Any, project: Any, *, can_edit: bool) -> list[str]:
     from django.utils.safestring import mark_safe
 
     return [
-        mark_safe(render_to_string(block.template, block.context, request=request))  # noqa: S308
+        mark_safe(  # noqa: S308 - our own templates
+            render_to_string(
+                block.template, {**block.context, "block": block.context}, request=request
+            )
+        )
         for block in blocks_for(request, project, can_edit=can_edit)
     ]
