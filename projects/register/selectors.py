@@ -87,9 +87,9 @@ def register_queryset(filters: RegisterFilters) -> QuerySet[RegisterEntry]:
         .prefetch_related(
             Prefetch(
                 "project__city_links",
-                queryset=ProjectCity.objects.select_related("municipality").order_by(
-                    "municipality__name"
-                ),
+                queryset=ProjectCity.objects.select_related(
+                    "municipality", "municipality__chapter"
+                ).order_by("municipality__name"),
             )
         )
         .order_by("-latest_version__published_at", "-pk")
@@ -151,6 +151,8 @@ def versions_of(entry: RegisterEntry) -> QuerySet[RegisterEntryVersion]:
 
 
 def version_of(entry: RegisterEntry, number: int) -> RegisterEntryVersion:
+    if not 1 <= number <= 2**31 - 1:  # what the column holds; a bigger one is no version
+        raise Http404
     version = entry.versions.filter(number=number).first()
     if version is None:
         raise Http404
