@@ -20,6 +20,8 @@ from tests.register.conftest import make_project, publish
 
 pytestmark = pytest.mark.django_db
 
+ALL = ["Asistente vecinal", "Priorización de fiscalización", "Triaje de permisos"]
+
 
 def published_entry(city, title, *, area="procedures", versions=1, **fields):
     officer = OfficerFactory(municipality=city).user
@@ -42,9 +44,7 @@ def entries(cities):
     serena, cordoba = cities
     return [
         published_entry(serena, "Triaje de permisos", risk_level="limited"),
-        published_entry(
-            cordoba, "Asistente vecinal", area="citizen_service", risk_level="minimal"
-        ),
+        published_entry(cordoba, "Asistente vecinal", area="citizen_service", risk_level="minimal"),
         published_entry(
             cordoba,
             "Priorización de fiscalización",
@@ -65,7 +65,7 @@ def titles(response) -> list[str]:
 @pytest.mark.parametrize(
     "query, expected",
     [
-        ({}, ["Asistente vecinal", "Priorización de fiscalización", "Triaje de permisos"]),
+        ({}, ALL),
         ({"city": "la-serena"}, ["Triaje de permisos"]),
         ({"country": "AR"}, ["Asistente vecinal", "Priorización de fiscalización"]),
         ({"risk": "high"}, ["Priorización de fiscalización"]),
@@ -74,7 +74,7 @@ def titles(response) -> list[str]:
         ({"q": "triaje"}, ["Triaje de permisos"]),
         ({"q": "vecinal", "country": "CL"}, []),
         # Unknown values are ignored, not a failure.
-        ({"risk": "catastrophic", "city": "nowhere"}, ["Asistente vecinal", "Priorización de fiscalización", "Triaje de permisos"]),
+        ({"risk": "catastrophic", "city": "nowhere"}, ALL),
     ],
 )
 def test_filters(client, entries, query, expected):
