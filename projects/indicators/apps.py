@@ -8,3 +8,9 @@ class IndicatorsConfig(AppConfig):
     name = "projects.indicators"
     label = "indicators"
     verbose_name = _("Impact indicators")
+
+    def ready(self) -> None:
+        from projects.indicators import audit_actions, block
+
+        audit_actions.register()
+        block.register()

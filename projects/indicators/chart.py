@@ -30,11 +30,32 @@ class Point:
     y: float
     label: str
 
+    # Coordinates as SVG reads them (never localised: "45.5", not "45,5").
+    @property
+    def sx(self) -> str:
+        return f"{self.x:.1f}"
+
+    @property
+    def sy(self) -> str:
+        return f"{self.y:.1f}"
+
+    @property
+    def corner_x(self) -> str:
+        return f"{self.x - 6:.1f}"
+
+    @property
+    def corner_y(self) -> str:
+        return f"{self.y - 6:.1f}"
+
 
 @dataclass(frozen=True)
 class Tick:
     position: float
     label: str
+
+    @property
+    def at(self) -> str:
+        return f"{self.position:.1f}"
 
 
 @dataclass(frozen=True)
@@ -73,6 +94,10 @@ class Chart:
     @property
     def measurement_path(self) -> str:
         return _polyline([self.baseline, *self.measurements]) if self.measurements else ""
+
+    @property
+    def summary_percent(self) -> str:
+        return format_percent(self.status.percent)
 
     @property
     def view_box(self) -> str:

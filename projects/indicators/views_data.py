@@ -1,0 +1,64 @@
+"""Open data of the measurements of published projects, and the staff's overdue list."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from coalition.permissions import Area, area_required
+from projects.indicators import csvio, selectors
+
+OVERDUE_PAGE_SIZE = 50
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return csvio.plain_decimal(value)
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+@require_GET
+def measurements_csv(request: HttpRequest) -> StreamingHttpResponse:
+    def rows():
+        yield list(selectors.OPEN_DATA_FIELDS)
+        for record in selectors.open_measurements().iterator(chunk_size=2000):
+            yield [csvio.safe_cell(_plain(value)) for value in record]
+
+    response = StreamingHttpResponse(
+        csvio.csv_lines(rows()), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="measurements.csv"'
+    return response
+
+
+@require_GET
+def measurements_json(request: HttpRequest) -> StreamingHttpResponse:
+    names = list(selectors.OPEN_DATA_FIELDS)
+
+    def chunks():
+        yield '{"measurements": ['
+        for number, record in enumerate(selectors.open_measurements().iterator(chunk_size=2000)):
+            item = dict(zip(names, (_plain(value) for value in record), strict=True))
+            yield ("," if number else "") + json.dumps(item, ensure_ascii=False)
+        yield "]}"
+
+    return StreamingHttpResponse(chunks(), content_type="application/json")
+
+
+@area_required(Area.STAFF)
+@require_GET
+def staff_overdue_reports(request: HttpRequest) -> HttpResponse:
+    rows = selectors.staff_owing_projects(request.user, timezone.localdate())
+    page = Paginator(rows, OVERDUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "indicators/staff_overdue.html", {"page": page, "rows": page})
