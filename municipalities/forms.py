@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from coalition.models import Chapter
+from coalition.widgets import FastSelect, select_options
 from municipalities.models import Country, Membership, Municipality, Programme
 from municipalities.selectors import POPULATION_BANDS, SORTS, DirectoryFilters
 
@@ -18,13 +19,13 @@ class DirectoryFilterForm(forms.Form):
     """The directory's query string. Unknown values are ignored rather than failing the page."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=FastSelect)
     region = forms.CharField(label=_("Region or province"), required=False, max_length=120)
-    chapter = forms.ChoiceField(label=_("Chapter"), required=False)
-    status = forms.ChoiceField(label=_("Membership status"), required=False)
-    programme = forms.ChoiceField(label=_("Programme"), required=False)
-    population = forms.ChoiceField(label=_("Population"), required=False)
-    sort = forms.ChoiceField(label=_("Sort by"), required=False)
+    chapter = forms.ChoiceField(label=_("Chapter"), required=False, widget=FastSelect)
+    status = forms.ChoiceField(label=_("Membership status"), required=False, widget=FastSelect)
+    programme = forms.ChoiceField(label=_("Programme"), required=False, widget=FastSelect)
+    population = forms.ChoiceField(label=_("Population"), required=False, widget=FastSelect)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, widget=FastSelect)
     stale = forms.BooleanField(label=_("Only profiles over a year old"), required=False)
 
     def __init__(self, data, *, chapters, programmes, regions, **kwargs):
@@ -39,6 +40,13 @@ class DirectoryFilterForm(forms.Form):
         ]
         self.fields["sort"].choices = [(key, label) for key, (label, _o) in SORTS.items()]
         self.regions = regions
+
+    def region_options(self):
+        """The region select's options, "Region (country)", the chosen one selected."""
+        chosen = str(self["region"].value() or "")
+        return select_options(
+            [(region, f"{region} ({country})") for country, region in self.regions], chosen
+        )
 
     def filters(self) -> DirectoryFilters:
         if not self.is_bound:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page, Paginator
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -56,8 +57,8 @@ class DirectoryFilters:
     sort: str = "name"
 
 
-def directory_queryset(filters: DirectoryFilters) -> QuerySet[Municipality]:
-    """Listed municipalities matching `filters`, with what a directory row shows prefetched."""
+def filtered_municipalities(filters: DirectoryFilters) -> QuerySet[Municipality]:
+    """Listed municipalities matching `filters`, in the order asked for (nothing related)."""
     municipalities = Municipality.objects.filter(is_listed=True)
     if filters.q:
         for word in fold(filters.q).split():
@@ -85,15 +86,52 @@ def directory_queryset(filters: DirectoryFilters) -> QuerySet[Municipality]:
         municipalities = municipalities.filter(population_band_condition(filters.population))
     if filters.stale:
         municipalities = municipalities.filter(profile_updated_at__lt=timezone.now() - STALE_AFTER)
-    ordering = SORTS.get(filters.sort, SORTS["name"])[1]
+    return municipalities.order_by(*SORTS.get(filters.sort, SORTS["name"])[1])
+
+
+def directory_queryset(filters: DirectoryFilters) -> QuerySet[Municipality]:
+    """Listed municipalities matching `filters`, with what a directory row shows prefetched."""
     return (
-        municipalities.select_related("chapter")
+        filtered_municipalities(filters)
+        .select_related("chapter")
         .prefetch_related(
             "programmes",
             Prefetch("memberships", queryset=Membership.objects.select_related("chapter")),
         )
-        .order_by(*ordering)
     )
+
+
+DIRECTORY_COLUMNS = ("id", "name", "slug", "country", "region", "population")
+
+
+def directory_page(filters: DirectoryFilters, number, per_page: int) -> Page:
+    """One page of the directory as plain rows (dicts of `DIRECTORY_COLUMNS`), each with
+    `memberships` [(status, chapter name, founding member)] and `programmes` [name].
+
+    4 queries whatever the page size: count, rows, memberships, programmes. No model
+    instance is built: a directory page only shows values."""
+    page = Paginator(filtered_municipalities(filters).values(*DIRECTORY_COLUMNS), per_page)
+    page = page.get_page(number)
+    rows = {row["id"]: row for row in page.object_list}
+    for row in rows.values():
+        row["memberships"], row["programmes"] = [], []
+    if rows:
+        memberships = (
+            Membership.objects.filter(municipality_id__in=rows)
+            .order_by("chapter__name", "pk")
+            .values_list("municipality_id", "status", "chapter__name", "founding_member")
+        )
+        for municipality_id, *membership in memberships:
+            rows[municipality_id]["memberships"].append(membership)
+        programmes = (
+            Municipality.programmes.through.objects.filter(municipality_id__in=rows)
+            .order_by("programme__name", "programme_id")
+            .values_list("municipality_id", "programme__name")
+        )
+        for municipality_id, name in programmes:
+            rows[municipality_id]["programmes"].append(name)
+    page.object_list = list(rows.values())
+    return page
 
 
 def population_band_condition(key: str) -> Q:

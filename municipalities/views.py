@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -29,7 +31,7 @@ from municipalities.forms import (
     ProfileForm,
     RefusalForm,
 )
-from municipalities.models import Municipality, Officer, Programme
+from municipalities.models import Country, Membership, Municipality, Officer, Programme
 from municipalities.profile_blocks import profile_blocks
 
 DIRECTORY_PAGE_SIZE = 24
@@ -42,6 +44,23 @@ def directory_form(request: HttpRequest) -> DirectoryFilterForm:
         programmes=list(Programme.objects.order_by("name")),
         regions=selectors.listed_regions(),
     )
+
+
+def present_directory_rows(rows: list[dict]) -> None:
+    """Add to the plain rows of `selectors.directory_page` the texts a row prints, each label
+    looked up once per page rather than once per row."""
+    countries = {value: str(label) for value, label in Country.choices}
+    statuses = {value: str(label) for value, label in Membership.Status.choices}
+    founder = " · " + _("founder")
+    url = reverse("municipality_profile", args=["__slug__"])
+    for row in rows:
+        row["url"] = url.replace("__slug__", row["slug"])
+        row["country_label"] = countries.get(row["country"], row["country"])
+        row["population_text"] = intcomma(row["population"]) if row["population"] else ""
+        row["badges"] = [
+            (status, f"{chapter}: {statuses.get(status, status)}{founder if founding else ''}")
+            for status, chapter, founding in row["memberships"]
+        ]
 
 
 def directory(request: HttpRequest) -> HttpResponse:
@@ -57,9 +76,8 @@ def directory(request: HttpRequest) -> HttpResponse:
     if fragment is None:
         form = directory_form(request)
         filters = form.filters()
-        page = Paginator(selectors.directory_queryset(filters), DIRECTORY_PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
+        page = selectors.directory_page(filters, request.GET.get("page"), DIRECTORY_PAGE_SIZE)
+        present_directory_rows(page.object_list)
         query = request.GET.copy()
         query.pop("page", None)
         context = {"form": form, "page": page, "query": query.urlencode()}
