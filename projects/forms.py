@@ -53,6 +53,9 @@ class ProjectForm(forms.ModelForm):
         self.fields["challenge"].queryset = selectors.selectable_challenges()
         self.fields["summary"].required = False  # required to publish, not to save a draft
         self.fields["ai_technique"].required = False
+        # The model's validators run in full_clean, which this form leaves to the services.
+        self.fields["budget"].validators += Project._meta.get_field("budget").validators
+        self.fields["budget"].widget.attrs["min"] = 0
 
     def clean(self):
         cleaned = super().clean()
