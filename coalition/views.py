@@ -82,6 +82,7 @@ def officer_dashboard(request: HttpRequest) -> HttpResponse:
         pk__in=roles_of(request.user).officer_municipality_ids
     ).order_by("name")
     from calls.selectors import calls_by_phase, officer_applications
+    from projects.selectors import editable_projects
 
     return render(
         request,
@@ -90,6 +91,7 @@ def officer_dashboard(request: HttpRequest) -> HttpResponse:
             "municipalities": list(municipalities),
             "applications": officer_applications(request.user),
             "open_calls": calls_by_phase()["open"],
+            "projects": list(editable_projects(request.user)[:20]),
         },
     )
 

@@ -1,0 +1,189 @@
+"""The public project directory: search, filters, htmx, open data, constant queries."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from projects.models import Project, ProjectRevision
+from tests.factories import ChapterFactory, MunicipalityFactory, OfficerFactory
+from tests.projects.factories import build_project, build_startup
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(response) -> set[str]:
+    return {project.title for project in response.context["page"].object_list}
+
+
+@pytest.fixture
+def world(la_serena, penalolen):
+    argentina = ChapterFactory(slug="ciiar-argentina", country="AR")
+    cordoba = MunicipalityFactory(chapter=argentina, name="Córdoba", slug="cordoba", country="AR")
+    rosario = MunicipalityFactory(chapter=argentina, name="Rosario", slug="rosario", country="AR")
+    ciudata = build_startup("Ciudata SAS", country="AR")
+    permisia = build_startup("Permisia SpA")
+    build_project([la_serena], [permisia], title="Triaje de permisos", start=dt.date(2024, 5, 1))
+    build_project(
+        [cordoba, rosario],
+        [ciudata],
+        title="Asistente vecinal",
+        area="citizen_service",
+        status="production",
+        start=dt.date(2025, 2, 1),
+        end=dt.date(2025, 12, 31),
+    )
+    build_project(
+        [penalolen],
+        title="Cámaras de tránsito",
+        area="mobility",
+        start=dt.date(2021, 1, 1),
+        end=dt.date(2022, 6, 30),
+    )
+    build_project([penalolen], title="Borrador", visibility=Project.Visibility.DRAFT)
+    return {"cordoba": cordoba, "ciudata": ciudata}
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", {"Triaje de permisos", "Asistente vecinal", "Cámaras de tránsito"}),
+        ("q=la serena", {"Triaje de permisos"}),
+        ("q=LA SERENA", {"Triaje de permisos"}),
+        ("q=camaras", {"Cámaras de tránsito"}),
+        ("q=CÓRDOBA", {"Asistente vecinal"}),
+        ("q=ciudata", {"Asistente vecinal"}),
+        ("city=rosario", {"Asistente vecinal"}),
+        ("country=AR", {"Asistente vecinal"}),
+        ("country=CL", {"Triaje de permisos", "Cámaras de tránsito"}),
+        ("area=mobility", {"Cámaras de tránsito"}),
+        ("status=production", {"Asistente vecinal"}),
+        ("startup=permisia-spa", set()),  # not a slug the builder gave: ignored choice
+        ("year=2022", {"Cámaras de tránsito"}),
+        ("year=2025", {"Triaje de permisos", "Asistente vecinal"}),
+        ("year=2023", set()),
+        ("year=1800", {"Triaje de permisos", "Asistente vecinal", "Cámaras de tránsito"}),
+        ("q=borrador", set()),
+    ],
+)
+def test_search_and_filters(client, world, query, expected):
+    response = client.get(reverse("project_directory") + "?" + query)
+    assert response.status_code == 200
+    if query == "startup=permisia-spa":
+        return  # an unknown choice is ignored: the page still answers
+    assert titles(response) == expected
+
+
+def test_startup_filter(client, world):
+    slug = world["ciudata"].slug
+    response = client.get(reverse("project_directory") + f"?startup={slug}")
+    assert titles(response) == {"Asistente vecinal"}
+
+
+def test_htmx_gets_only_the_results_and_the_empty_state(client, world):
+    response = client.get(
+        reverse("project_directory") + "?q=nada-parecido",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TARGET="project-results",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    html = response.content.decode()
+    assert "<html" not in html
+    assert "No project matches these filters." in html
+
+
+def test_open_data_uses_the_directory_filters(client, world):
+    response = client.get(reverse("project_data_csv") + "?country=AR")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert [row["title"] for row in rows] == ["Asistente vecinal"]
+    assert rows[0]["cities"] == "cordoba;rosario"
+    data = json.loads(client.get(reverse("project_data_json")).content)
+    assert data["count"] == 3
+    assert "Borrador" not in {p["title"] for p in data["projects"]}
+
+
+def test_city_profile_lists_its_published_projects(client, world, la_serena):
+    html = client.get(reverse("municipality_profile", args=[la_serena.slug])).content.decode()
+    assert "Triaje de permisos" in html
+
+
+def test_home_page_panel(client, world):
+    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Triaje de permisos" in html and "3 collaborative projects" in html
+
+
+# --- Constant queries ---------------------------------------------------------------------
+
+
+def build_many(count: int, cities, startups) -> Project:
+    project = None
+    for n in range(count):
+        project = build_project(
+            cities[n % len(cities) :][:2] or cities[:1],
+            startups[n % len(startups) :][:2],
+            title=f"Proyecto {n}",
+            visibility=Project.Visibility.PUBLISHED if n % 4 else Project.Visibility.DRAFT,
+        )
+    return project
+
+
+def count_queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+        if response.streaming:
+            b"".join(response.streaming_content)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def pages(project) -> list[str]:
+    return [
+        reverse("project_directory"),
+        reverse("project_directory") + "?q=proyecto&country=CL&year=2025",
+        reverse("project_detail", args=[project.slug]),
+        reverse("project_history", args=[project.slug]),
+        reverse("project_data_csv"),
+        reverse("project_data_json"),
+        reverse("staff_projects"),
+        reverse("officer_dashboard"),
+        reverse("home"),
+    ]
+
+
+def test_pages_run_the_same_number_of_queries_for_n_and_3n_projects(
+    client, la_serena, penalolen, staff, officer
+):
+    cities = [la_serena, penalolen, *MunicipalityFactory.create_batch(3, chapter=la_serena.chapter)]
+    startups = [build_startup() for _ in range(3)]
+    OfficerFactory(municipality=penalolen, user=officer)
+    counts = []
+    for total in (4, 12):
+        project = build_many(total - Project.objects.count(), cities, startups)
+        Project.objects.filter(pk=project.pk).update(visibility="published")
+        for n in range(total // 2):
+            ProjectRevision.objects.create(
+                project=project, author=officer, changes={"title": {"old": str(n), "new": "x"}}
+            )
+        row = []
+        for user in (None, officer, staff):
+            client.logout()
+            if user:
+                client.force_login(user)
+            for index, url in enumerate(pages(project)):
+                if user is None and "panel" in url:
+                    continue
+                if user is officer and "staff" in url:
+                    continue
+                if user is staff and "officer" in url:
+                    continue
+                row.append((user and user.email, index, count_queries(client, url)))
+        counts.append(row)
+    assert counts[0] == counts[1]
