@@ -27,6 +27,9 @@ class DirectoryFilterForm(forms.Form):
     population = forms.ChoiceField(label=_("Population"), required=False, widget=FastSelect)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, widget=FastSelect)
     stale = forms.BooleanField(label=_("Only profiles over a year old"), required=False)
+    active_project = forms.BooleanField(
+        label=_("With an active AI project with a startup this year"), required=False
+    )
 
     def __init__(self, data, *, chapters, programmes, regions, **kwargs):
         super().__init__(data, **kwargs)
@@ -64,6 +67,7 @@ class DirectoryFilterForm(forms.Form):
             programme=data.get("programme", ""),
             population=data.get("population", ""),
             stale=bool(data.get("stale")),
+            active_project=bool(data.get("active_project")),
             sort=data.get("sort") or "name",
         )
 

@@ -54,6 +54,9 @@ class DirectoryFilters:
     programme: str = ""  # programme slug
     population: str = ""  # POPULATION_BANDS key
     stale: bool = False
+    # Only cities with a published collaborative AI project with a startup active this year
+    # (the yearly commitment's rule, see projects.commitment).
+    active_project: bool = False
     sort: str = "name"
 
 
@@ -86,6 +89,11 @@ def filtered_municipalities(filters: DirectoryFilters) -> QuerySet[Municipality]
         municipalities = municipalities.filter(population_band_condition(filters.population))
     if filters.stale:
         municipalities = municipalities.filter(profile_updated_at__lt=timezone.now() - STALE_AFTER)
+    if filters.active_project:
+        from projects.commitment import has_active_project  # the app above; imported late
+
+        year = timezone.localdate().year
+        municipalities = municipalities.filter(has_active_project(year, published_only=True))
     return municipalities.order_by(*SORTS.get(filters.sort, SORTS["name"])[1])
 
 

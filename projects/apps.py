@@ -11,5 +11,19 @@ class ProjectsConfig(AppConfig):
         from projects.home import register_panels
 
         audit_actions_startups.register()
+        _refresh_directory_on_project_changes()
         audit_actions.register()
         register_panels()
+
+
+def _refresh_directory_on_project_changes() -> None:
+    """The directory's "with an active project" filter reads projects: a change to one must
+    refresh the cached directory like a change to a city does (municipalities.cache)."""
+    from django.db.models.signals import post_delete, post_save
+
+    from municipalities.cache import bump_directory_version
+    from projects.models import Project, ProjectCity, ProjectStartup, ProjectStatusChange
+
+    for model in (Project, ProjectCity, ProjectStartup, ProjectStatusChange):
+        post_save.connect(bump_directory_version, sender=model, weak=False)
+        post_delete.connect(bump_directory_version, sender=model, weak=False)

@@ -271,3 +271,55 @@ def test_inactive_users_get_nothing(settings, city, send):
     OfficerFactory(municipality=city, user=user)
     assert send(at_santiago(2026, 10, 1)) == 1
     assert mail.outbox == []
+
+
+# --- The directory's filter ----------------------------------------------------------------
+
+
+def test_directory_filter_with_an_active_project(client, chapter, startup):
+    from django.utils import timezone
+
+    this_year = timezone.localdate().year
+    active = MunicipalityFactory(name="Activa", chapter=chapter)
+    draft_only = MunicipalityFactory(name="Solo borrador", chapter=chapter)
+    idle = MunicipalityFactory(name="Sin proyecto", chapter=chapter)
+    old = MunicipalityFactory(name="Antigua", chapter=chapter)
+    make_project([active], [startup], start=dt.date(this_year, 1, 1))
+    make_project([draft_only], [startup], start=dt.date(this_year, 1, 1), visibility="draft")
+    make_project([old], [startup], start=dt.date(2020, 1, 1), end=dt.date(2021, 1, 1))
+    url = reverse("directory")
+    body = client.get(url, {"active_project": "on"}, **EN).content.decode()
+    assert "Activa" in body
+    for name in ("Solo borrador", "Sin proyecto", "Antigua"):
+        assert name not in body
+    assert "Sin proyecto" in client.get(url, **EN).content.decode()
+    # The cached directory notices a newly published project.
+    project = make_project([idle], [startup], start=dt.date(this_year, 1, 1), visibility="draft")
+    assert "Sin proyecto" not in client.get(url, {"active_project": "on"}).content.decode()
+    project.visibility = "published"
+    project.save()
+    assert "Sin proyecto" in client.get(url, {"active_project": "on"}).content.decode()
+
+
+def test_directory_filter_keeps_a_constant_number_of_queries(client, chapter, startup):
+    from django.utils import timezone
+
+    this_year = timezone.localdate().year
+
+    def build(n):
+        for _ in range(n):
+            city = MunicipalityFactory(chapter=chapter)
+            make_project([city], [startup], start=dt.date(this_year, 1, 1))
+
+    def count():
+        from django.core.cache import cache
+
+        cache.clear()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("directory"), {"active_project": "on"}).status_code == 200
+        return len(queries)
+
+    build(2)
+    small = count()
+    build(6)
+    assert count() == small
