@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from coalition import views
+from coalition import api, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,6 +17,8 @@ urlpatterns = [
         views.generated_document_download,
         name="generated_document_download",
     ),
+    # The versioned JSON API and the open data downloads: each app registers its router.
+    path("", include(api.urlpatterns())),
     path("", include("municipalities.urls")),
     path("", include("calls.urls")),
     path("", include("projects.urls")),

@@ -11,6 +11,11 @@ class MunicipalitiesConfig(AppConfig):
         from municipalities import audit_actions
 
         audit_actions.register()
+        from coalition.api import API_PREFIX, register_router
+        from municipalities import api
+
+        register_router(API_PREFIX + "municipalities/", api.api)
+        register_router("open-data/", api.downloads)
         from coalition.models import Chapter
         from municipalities.cache import bump_directory_version
         from municipalities.models import Membership, Municipality, Programme

@@ -6,7 +6,7 @@ tile server; a tile server, when MAP_TILE_URL is set, goes underneath. The page 
 no city that the map shows: the pins come from `map_data`, a GeoJSON document that is cached per
 data version (municipalities.cache) and sent with an ETag, so a repeat visit costs a 304.
 
-Filters are the directory's (same query string, form and selector as municipalities.api).
+Filters are the directory's (same query string, form and selector as the open data).
 Queries: page 3 (form choices) + 1 (count on the map) + 3 (the cities without a location and
 their prefetches); data 3 + 3 when not cached, 0 after that for the same data version.
 """
@@ -27,9 +27,10 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import etag
 
+from coalition.api import public_read_only
 from municipalities import selectors
-from municipalities.api import public_read_only, query_string, request_filters, status_summary
 from municipalities.cache import FRAGMENT_TIMEOUT, fragment_key
+from municipalities.open_data_page import query_string, request_filters, status_summary
 
 BOUNDARIES = "vendor/natural-earth/chile-argentina.geojson"
 _BODY_ATTRIBUTE = "_member_map_data"

@@ -1,26 +1,32 @@
 """The public open data of a member municipality, defined once.
 
 `FIELDS` is the single definition of what the portal publishes about a municipality: the CSV
-and JSON downloads, the JSON API, its OpenAPI document and the documentation page are all
+and JSON downloads, the JSON API (its pydantic schema, municipalities/schemas.py, is built from
+these fields, and the OpenAPI document from that schema) and the documentation page are all
 built from it, so a field is added, renamed or described in this one place.
 
-Every getter reads a `Municipality` fetched by `selectors.directory_queryset`, which already
-holds its chapter (select_related), programmes and memberships with their chapters
-(prefetch_related): turning a row into a record never runs a query.
+A record is made from a row of plain values, not from a model instance: `records(queryset)`
+reads the columns the fields name with `values()` (one query) and the memberships and
+programmes of those rows (one query each), whatever the number of rows. `record(municipality)`
+makes the same record from one instance, through the same getters.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import islice
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from coalition.api import LICENCE_NAME, LICENCE_URL
 from municipalities.models import Country, Membership, Municipality
 
 # CSV cells that hold a list join its items with this separator.
@@ -32,8 +38,12 @@ MEMBERSHIP_PART_SEPARATOR = ":"
 # such CSV cells get a leading apostrophe, which spreadsheets show as text and hide.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
-LICENCE_NAME = "CC BY 4.0"
-LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+__all__ = ["FIELDS", "FIELD_NAMES", "LICENCE_NAME", "LICENCE_URL", "record", "records"]
+
+# A row: the values of `COLUMNS` for one municipality, plus its related lists under
+# RELATED_COLUMNS.
+Row = Mapping[str, Any]
+RELATED_COLUMNS = ("memberships", "programmes")
 
 
 # JSON Schema types and formats as the documentation page names them.
@@ -53,18 +63,31 @@ FORMAT_WORDS = {
 
 
 @dataclass(frozen=True)
+class Getter:
+    """Reads a field from a row: the `column` (a `values()` path such as "chapter__slug", or
+    a related list), turned into its JSON value by `convert`."""
+
+    column: str
+    convert: Callable[[Any], Any] = lambda value: value
+
+    def __call__(self, row: Row) -> Any:
+        return self.convert(row[self.column])
+
+
+@dataclass(frozen=True)
 class OpenDataField:
     """One published field.
 
     `type` is a JSON Schema type ("string", "integer", "number", "boolean", "array");
     `nullable` fields are null in JSON and empty in CSV when the municipality has not given
-    the value. `schema` holds extra JSON Schema keywords (format, enum, items).
+    the value. `schema` holds extra JSON Schema keywords (format, enum, items, minimum,
+    maximum): the API's pydantic schema is made from `type`, `nullable` and `schema`.
     """
 
     name: str
     type: str
     description: Any  # a lazy translation
-    get: Callable[[Municipality], Any]
+    get: Getter
     nullable: bool = False
     schema: dict = field(default_factory=dict)
 
@@ -81,53 +104,30 @@ class OpenDataField:
             label = str(TYPE_WORDS.get(self.type, self.type))
         return gettext("%(type)s, may be empty") % {"type": label} if self.nullable else label
 
-    def json_schema(self) -> dict:
-        schema: dict[str, Any] = {"type": [self.type, "null"] if self.nullable else self.type}
-        schema.update(self.schema)
-        if self.nullable and "enum" in schema:
-            schema["enum"] = [*schema["enum"], None]
-        schema["description"] = str(self.description)
-        return schema
 
-
-def _text(attribute: str) -> Callable[[Municipality], str | None]:
+def _text(column: str) -> Getter:
     """A text field that may be blank: null when not given."""
-    return lambda municipality: getattr(municipality, attribute) or None
+    return Getter(column, lambda value: value or None)
 
 
-def _value(attribute: str) -> Callable[[Municipality], Any]:
-    return lambda municipality: getattr(municipality, attribute)
+def _value(column: str) -> Getter:
+    return Getter(column)
 
 
-def _coordinate(attribute: str) -> Callable[[Municipality], float | None]:
-    def get(municipality: Municipality) -> float | None:
-        value: Decimal | None = getattr(municipality, attribute)
-        return None if value is None else float(value)
-
-    return get
+def _to_float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
 
 
-def _memberships(municipality: Municipality) -> list[dict]:
-    return [
-        {
-            "chapter": membership.chapter.slug,
-            "status": membership.status,
-            "founding_member": membership.founding_member,
-            "joined_on": membership.joined_on.isoformat() if membership.joined_on else None,
-        }
-        for membership in municipality.memberships.all()
-    ]
+def _coordinate(column: str) -> Getter:
+    return Getter(column, _to_float)
 
 
-def _programmes(municipality: Municipality) -> list[str]:
-    return [programme.slug for programme in municipality.programmes.all()]
-
-
-def profile_url(municipality: Municipality) -> str:
-    return settings.SITE_URL + reverse("municipality_profile", args=[municipality.slug])
+def profile_url(slug: str) -> str:
+    return settings.SITE_URL + reverse("municipality_profile", args=[slug])
 
 
 MEMBERSHIP_SCHEMA = {
+    "title": "MunicipalityMembership",
     "type": "object",
     "required": ["chapter", "status", "founding_member", "joined_on"],
     "properties": {
@@ -334,7 +334,7 @@ FIELDS: list[OpenDataField] = [
         "chapter",
         "string",
         _("Slug of the chapter (national coalition) whose staff look after the profile."),
-        lambda municipality: municipality.chapter.slug,
+        Getter("chapter__slug"),
     ),
     OpenDataField(
         "memberships",
@@ -344,7 +344,7 @@ FIELDS: list[OpenDataField] = [
             "former), whether a founding member, and date joined. In CSV, each membership is "
             "written chapter:status:founding_member:joined_on, separated by semicolons."
         ),
-        _memberships,
+        Getter("memberships"),
         schema={"items": MEMBERSHIP_SCHEMA},
     ),
     OpenDataField(
@@ -354,21 +354,21 @@ FIELDS: list[OpenDataField] = [
             "Slugs of the programmes the municipality takes part in. In CSV, separated by "
             "semicolons."
         ),
-        _programmes,
+        Getter("programmes"),
         schema={"items": {"type": "string"}},
     ),
     OpenDataField(
         "profile_updated_at",
         "string",
         _("When the profile was last updated (ISO 8601, UTC)."),
-        lambda municipality: municipality.profile_updated_at.isoformat(),
+        Getter("profile_updated_at", lambda value: value.isoformat()),
         schema={"format": "date-time"},
     ),
     OpenDataField(
         "profile_url",
         "string",
         _("Address of the municipality's public profile on this portal."),
-        profile_url,
+        Getter("slug", profile_url),
         schema={"format": "uri"},
     ),
 ]
@@ -376,9 +376,89 @@ FIELDS: list[OpenDataField] = [
 FIELD_NAMES: list[str] = [f.name for f in FIELDS]
 
 
+# What `values()` reads: every column a field names, and the key of the related lists.
+COLUMNS: tuple[str, ...] = (
+    "id",
+    *dict.fromkeys(f.get.column for f in FIELDS if f.get.column not in RELATED_COLUMNS),
+)
+
+
+def record_of_row(row: Row) -> dict[str, Any]:
+    """The open data of one municipality, as JSON-ready values, from its row."""
+    return {f.name: f.get(row) for f in FIELDS}
+
+
+def _membership(chapter_slug: str, status: str, founding_member: bool, joined_on) -> dict:
+    return {
+        "chapter": chapter_slug,
+        "status": status,
+        "founding_member": founding_member,
+        "joined_on": joined_on.isoformat() if joined_on else None,
+    }
+
+
+def _with_related(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add each row's memberships and programmes: two queries for all the rows (none for
+    none), in the order the models give them (chapter name, programme name)."""
+    if not rows:
+        return rows
+    ids = [row["id"] for row in rows]
+    memberships: dict[int, list[dict]] = defaultdict(list)
+    for municipality_id, *parts in (
+        Membership.objects.filter(municipality_id__in=ids)
+        .order_by("chapter__name", "pk")
+        .values_list("municipality_id", "chapter__slug", "status", "founding_member", "joined_on")
+    ):
+        memberships[municipality_id].append(_membership(*parts))
+    programmes: dict[int, list[str]] = defaultdict(list)
+    for municipality_id, slug in (
+        Municipality.programmes.through.objects.filter(municipality_id__in=ids)
+        .order_by("programme__name", "programme_id")
+        .values_list("municipality_id", "programme__slug")
+    ):
+        programmes[municipality_id].append(slug)
+    for row in rows:
+        row["memberships"] = memberships[row["id"]]
+        row["programmes"] = programmes[row["id"]]
+    return rows
+
+
+def _rows(municipalities: QuerySet[Municipality]) -> QuerySet:
+    # Plain values: no model instances, and no prefetch (the related lists come above).
+    return municipalities.prefetch_related(None).values(*COLUMNS)
+
+
+def records(municipalities: QuerySet[Municipality]) -> list[dict[str, Any]]:
+    """The records of a queryset (typically one page of it) at three queries."""
+    return [record_of_row(row) for row in _with_related(list(_rows(municipalities)))]
+
+
+def iter_records(
+    municipalities: QuerySet[Municipality], *, chunk_size: int
+) -> Iterator[dict[str, Any]]:
+    """Every record of a queryset, streamed: the rows are read with one query (a server-side
+    cursor on PostgreSQL) and each chunk of `chunk_size` rows costs two more."""
+    rows = _rows(municipalities).iterator(chunk_size=chunk_size)
+    while chunk := list(islice(rows, chunk_size)):
+        for row in _with_related(chunk):
+            yield record_of_row(row)
+
+
 def record(municipality: Municipality) -> dict[str, Any]:
-    """The open data of one municipality, as JSON-ready values."""
-    return {f.name: f.get(municipality) for f in FIELDS}
+    """The open data of one municipality instance, through the same getters (its
+    memberships and programmes are read with `.all()`: prefetch them for many)."""
+    row: dict[str, Any] = {}
+    for column in COLUMNS:
+        value: Any = municipality
+        for attribute in column.split("__"):
+            value = getattr(value, attribute)
+        row[column] = value
+    row["memberships"] = [
+        _membership(m.chapter.slug, m.status, m.founding_member, m.joined_on)
+        for m in municipality.memberships.all()
+    ]
+    row["programmes"] = [programme.slug for programme in municipality.programmes.all()]
+    return record_of_row(row)
 
 
 def _csv_cell(value: Any) -> str:
@@ -400,16 +480,3 @@ def csv_row(data: dict[str, Any]) -> list[str]:
     booleans, lists joined with ";", and text that a spreadsheet would take for a formula
     prefixed with an apostrophe."""
     return [_csv_cell(data[name]) for name in FIELD_NAMES]
-
-
-def records(municipalities: Iterable[Municipality]) -> Iterable[dict[str, Any]]:
-    return (record(municipality) for municipality in municipalities)
-
-
-def municipality_schema() -> dict:
-    """The JSON Schema of a record, for the OpenAPI document."""
-    return {
-        "type": "object",
-        "required": FIELD_NAMES,
-        "properties": {f.name: f.json_schema() for f in FIELDS},
-    }

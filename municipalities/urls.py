@@ -1,24 +1,17 @@
 from django.urls import path
 
-from municipalities import api, views
+from municipalities import views
 from municipalities.map import map_data, member_map
+from municipalities.open_data_page import open_data
+
+# The API (/api/v1/municipalities/...) and the downloads (/open-data/municipalities.csv and
+# .json) are served by the portal's API: municipalities/api.py, registered in apps.py.
 
 urlpatterns = [
     path("members/", views.directory, name="directory"),
     path("members/map/", member_map, name="member_map"),
     path("members/map/data.json", map_data, name="member_map_data"),
-    path("open-data/", api.open_data, name="open_data"),
-    path("open-data/municipalities.csv", api.open_data_csv, name="open_data_csv"),
-    path("open-data/municipalities.json", api.open_data_json, name="open_data_json"),
-    path("api/v1/municipalities/", api.municipality_list, name="api_municipality_list"),
-    # <str:slug>, not <slug:slug>: an address that is no slug gets the API's JSON 404.
-    path(
-        "api/v1/municipalities/<str:slug>/",
-        api.municipality_detail,
-        name="api_municipality_detail",
-    ),
-    path("api/v1/openapi.json", api.openapi, name="api_openapi"),
-    path("api/v1/<path:rest>", api.api_not_found, name="api_not_found"),
+    path("open-data/", open_data, name="open_data"),
     path("members/represent/", views.represent, name="represent"),
     path("members/<slug:slug>/", views.profile, name="municipality_profile"),
     path("members/<slug:slug>/logo/", views.logo, name="municipality_logo"),

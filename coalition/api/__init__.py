@@ -1,0 +1,55 @@
+"""The versioned JSON API (django-ninja): see `coalition.api.site` for how apps add to it."""
+
+from coalition.api.http import json_error, json_response, public_read_only
+from coalition.api.schemas import (
+    MAX_PAGE_SIZE,
+    PAGE_SIZE,
+    Error,
+    PageParams,
+    PublicModel,
+    current_enum,
+    list_schema,
+    model_from_fields,
+    model_from_schema,
+    page_schema,
+    paginate,
+    responses,
+)
+from coalition.api.site import (
+    API_PREFIX,
+    API_VERSION,
+    LICENCE_NAME,
+    LICENCE_URL,
+    ApiError,
+    get_api,
+    not_found,
+    register_router,
+    urlpatterns,
+)
+
+__all__ = [
+    "API_PREFIX",
+    "API_VERSION",
+    "LICENCE_NAME",
+    "LICENCE_URL",
+    "MAX_PAGE_SIZE",
+    "PAGE_SIZE",
+    "ApiError",
+    "Error",
+    "PageParams",
+    "PublicModel",
+    "current_enum",
+    "get_api",
+    "json_error",
+    "json_response",
+    "list_schema",
+    "model_from_fields",
+    "model_from_schema",
+    "not_found",
+    "page_schema",
+    "paginate",
+    "public_read_only",
+    "register_router",
+    "responses",
+    "urlpatterns",
+]
