@@ -86,6 +86,8 @@ class World:
     application: Any
     annex: Any
     submitted: Any
+    # A published project of the officer's city that uses AI, with a published register entry.
+    register_project: Any = None
 
 
 def build_world() -> World:
@@ -146,7 +148,48 @@ def build_world() -> World:
         application=application,
         annex=annex,
         submitted=submitted,
+        register_project=_register_project(municipality, officer.user),
     )
+
+
+def _register_project(municipality, officer):
+    from projects.models import Project, ProjectCity
+    from projects.register import services as register_services
+    from projects.register.selectors import entry_for_edit
+
+    project = Project.objects.create(
+        title="Triaje",
+        slug="triaje",
+        area="procedures",
+        problem="Problema",
+        solution="Solución",
+        summary="Resumen",
+        uses_ai=True,
+        visibility=Project.Visibility.PUBLISHED,
+    )
+    ProjectCity.objects.create(project=project, municipality=municipality)
+    project, _entry = entry_for_edit(officer, project.slug)
+    data = {
+        "summary": "Resumen",
+        "contact_email": "a@example.org",
+        "purpose": "Propósito",
+        "human_oversight": "Revisión",
+        "objection_procedure": "Reclamo",
+        "data_sources": "Solicitudes",
+        "uses_personal_data": False,
+        "model_description": "Clasificador",
+        "risk_level": "limited",
+        "status": "in_development",
+    }
+    entry, _changed = register_services.register_entry_save(
+        project=project, actor=officer, data=data, draft_revision=None
+    )
+    register_services.register_entry_publish(entry=entry, actor=officer)
+    # A draft change since, so that publishing again is possible.
+    register_services.register_entry_save(
+        project=project, actor=officer, data={"risks": "Riesgos"}, draft_revision=1
+    )
+    return project
 
 
 @dataclass
@@ -261,6 +304,25 @@ FORMS: dict[str, list[Form]] = {
             marker="status",
             method="get",
             extra_fields=("format",),
+        )
+    ],
+    # The AI register.
+    "register_list": [Form("plain", marker="q", method="get", extra_fields=("page",))],
+    "register_edit": [
+        Form("officer", kwargs=lambda w: {"slug": w.register_project.slug}, marker="draft_revision")
+    ],
+    "register_publish": [
+        Form(
+            "officer",
+            kwargs=lambda w: {"slug": w.register_project.slug},
+            data=lambda w: {"change_note": "Riesgos descritos"},
+        )
+    ],
+    "register_moderate": [
+        Form(
+            "staff",
+            kwargs=lambda w: {"slug": w.register_project.slug},
+            data=lambda w: {"action": "withdraw", "reason": "Datos incorrectos"},
         )
     ],
 }

@@ -73,6 +73,9 @@ class World:
     publication: ResultsPublication
     export: CommitteeExport
     summary: GeneratedDocument
+    # A published project of the city with a published AI register entry whose draft holds
+    # SECRET (the public reads versions, never the draft).
+    register_project: object = None
 
     @property
     def privileged(self) -> dict[str, User]:
@@ -126,6 +129,43 @@ def _eligible_application(call: Call, city: Municipality, staff: User) -> Applic
     return call_services.application_screen(
         application=application, actor=staff, eligible=True, reason=""
     )
+
+
+def _register_entry(municipality: Municipality, officer: User):
+    """A published project using AI, its register entry published once, then a draft edit."""
+    from projects.models import Project, ProjectCity
+    from projects.register.models import RegisterEntry, RegisterEntryVersion
+
+    project = Project.objects.create(
+        title="Triaje MFA",
+        slug="triaje-mfa",
+        area="procedures",
+        problem="Problema",
+        solution="Solución",
+        summary="Resumen",
+        uses_ai=True,
+        visibility=Project.Visibility.PUBLISHED,
+    )
+    ProjectCity.objects.create(project=project, municipality=municipality)
+    entry = RegisterEntry.objects.create(
+        project=project, summary="Resumen público", risk_level="limited", status="in_use"
+    )
+    version = RegisterEntryVersion.objects.create(
+        entry=entry,
+        number=1,
+        snapshot={"title": project.title, "summary": "Resumen público", "cities": []},
+        risk_level="limited",
+        status="in_use",
+        summary="Resumen público",
+        published_at=timezone.now(),
+        published_by=officer,
+    )
+    RegisterEntry.objects.filter(pk=entry.pk).update(
+        latest_version=version,
+        first_published_at=version.published_at,
+        risks=f"{SECRET} unpublished draft",
+    )
+    return project
 
 
 def build_world() -> World:
@@ -234,4 +274,5 @@ def build_world() -> World:
         publication=publication,
         export=export,
         summary=summary,
+        register_project=_register_entry(municipality, officer),
     )

@@ -56,6 +56,9 @@ KWARG_VALUES: dict[tuple[str | None, str], Callable[[World], object]] = {
     ("conflicts", "flag_id"): lambda w: w.flag.pk,
     ("results", "pk"): lambda w: w.publication.pk,
     ("exports", "pk"): lambda w: w.export.pk,
+    ("register", "slug"): lambda w: w.register_project.slug,
+    ("versions", "number"): lambda w: 1,
+    ("projects", "slug"): lambda w: w.register_project.slug,
     ("v1", "rest"): lambda w: "no/such/endpoint",
     # The admin's "view on site" shortcut.
     ("r", "content_type_id"): lambda w: ContentType.objects.get_for_model(Municipality).pk,
@@ -96,6 +99,12 @@ PUBLIC = {
     "admin:logout": "signing out",
     "committee_invitation_accept": "the e-mailed token is the credential, for the invited "
     "address only",
+    "register_list": "the public AI register",
+    "register_entry": "a published register entry (its latest version, never the draft)",
+    "register_history": "a published register entry's public history",
+    "register_version": "a published version of a register entry",
+    "register_data_csv": "open data of the AI register",
+    "register_data_json": "open data of the AI register",
 }
 # allauth: the user's own account, sign-in, and the two-factor set-up itself.
 PUBLIC_PREFIXES = ("account_", "mfa_")
@@ -109,6 +118,8 @@ OFFICERS_ONLY = {
     "application_submit": "only the city's officers submit",
     "application_withdraw": "only the city's officers withdraw",
     "municipality_leave": "an officer leaves their own city",
+    "register_edit": "the officers of the project's cities write its register entry",
+    "register_publish": "the officers of the project's cities publish its register entry",
 }
 
 
