@@ -181,6 +181,9 @@ def seed_demo() -> list[DemoAccount]:
         committee=committee,
         applicants=applicants,
     )
+    from projects.demo import seed_projects
+
+    seed_projects()
     # A pending request, so the staff of CIAR Chile have something to decide.
     Officer.objects.get_or_create(
         user=visitor,
