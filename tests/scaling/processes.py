@@ -4,6 +4,7 @@ the environment an operator would give it on its own machine."""
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -56,6 +57,7 @@ def web(name: str, port: int, env: dict[str, str], log_dir: Path) -> Process:
             "--workers=1",
             "--threads=4",
             "--timeout=60",
+            "--graceful-timeout=5",
             "--access-logfile=-",
         ],
         env,
@@ -86,6 +88,15 @@ def celery_worker(env: dict[str, str], log_dir: Path) -> Process:
         env,
         log_dir,
     )
+
+
+def stop_all(started: list[Process]) -> None:
+    """Ask every process to stop at once (gracefully), then wait for each."""
+    for process in started:
+        if process.process.poll() is None:
+            process.process.send_signal(signal.SIGTERM)
+    for process in started:
+        process.stop()
 
 
 def logs(processes: list[Process]) -> str:
