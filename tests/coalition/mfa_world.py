@@ -76,6 +76,13 @@ class World:
     # A published project of the city with a published AI register entry whose draft holds
     # SECRET (the public reads versions, never the draft).
     register_project: object = None
+    # A PDF of that published project (public), and a draft project holding SECRET.
+    project_attachment: object = None
+    draft_project: object = None
+    # A startup of that project (public page) and an open challenge of the city; a draft
+    # challenge holds SECRET.
+    startup: object = None
+    challenge: object = None
 
     @property
     def privileged(self) -> dict[str, User]:
@@ -168,6 +175,58 @@ def _register_entry(municipality: Municipality, officer: User):
     return project
 
 
+def _startups_and_challenges(municipality: Municipality, project) -> tuple:
+    from projects.models import (
+        Challenge,
+        CommitmentReminderSent,
+        ProjectStartup,
+        SectorTag,
+        Startup,
+    )
+
+    tag = SectorTag.objects.create(name="GovTech", slug="govtech")
+    startup = Startup.objects.create(
+        name="Permisia MFA", slug="permisia-mfa", country="CL", tax_id="76086428-5"
+    )
+    startup.sectors.add(tag)
+    Startup.objects.create(name="Duplicada MFA", slug="duplicada-mfa", country="CL")
+    ProjectStartup.objects.create(project=project, startup=startup)
+    challenge = Challenge.objects.create(
+        title="Desafío MFA", slug="desafio-mfa", area="procedures", description="D", status="open"
+    )
+    challenge.municipalities.add(municipality)
+    draft = Challenge.objects.create(
+        title="Borrador MFA", slug="borrador-mfa", area="procedures", description=SECRET
+    )
+    draft.municipalities.add(municipality)
+    CommitmentReminderSent.objects.create(municipality=municipality, year=2025)
+    return startup, challenge
+
+
+def _project_extras(project, municipality: Municipality, officer: User):
+    """An attachment of the published project, a revision, and a draft project whose fields
+    hold SECRET (nobody but its officers and their chapter's staff may see it)."""
+    from projects.models import Project, ProjectAttachment, ProjectCity, ProjectRevision
+
+    attachment = ProjectAttachment(
+        project=project, title="Estudio de caso", original_name="caso.pdf", sha256="0" * 64
+    )
+    attachment.file.save("caso.pdf", ContentFile(b"%PDF-1.4\n% caso\n%%EOF\n"), save=True)
+    ProjectRevision.objects.create(
+        project=project, author=officer, changes={"title": {"old": "", "new": project.title}}
+    )
+    draft = Project.objects.create(
+        title="Borrador MFA",
+        slug="borrador-mfa",
+        area="procedures",
+        problem=f"{SECRET} draft problem",
+        solution="Solución",
+        summary="Resumen",
+    )
+    ProjectCity.objects.create(project=draft, municipality=municipality)
+    return attachment, draft
+
+
 def build_world() -> World:
     chapter = ChapterFactory(name="CIAR Chile", slug="ciar-chile")
     # Another chapter with its own summary: nobody of ours may see it.
@@ -254,7 +313,7 @@ def build_world() -> World:
     GeneratedDocument.objects.create(
         kind=GeneratedDocument.Kind.COALITION_SUMMARY, chapter=other, language="es"
     )
-    return World(
+    world = World(
         chapter=chapter,
         staff=staff,
         second_staff=second_staff,
@@ -276,3 +335,8 @@ def build_world() -> World:
         summary=summary,
         register_project=_register_entry(municipality, officer),
     )
+    world.project_attachment, world.draft_project = _project_extras(
+        world.register_project, municipality, officer
+    )
+    world.startup, world.challenge = _startups_and_challenges(municipality, world.register_project)
+    return world

@@ -60,6 +60,8 @@ KWARG_VALUES: dict[tuple[str | None, str], Callable[[World], object]] = {
     ("versions", "number"): lambda w: 1,
     ("projects", "slug"): lambda w: w.register_project.slug,
     ("v1", "rest"): lambda w: "no/such/endpoint",
+    ("startups", "slug"): lambda w: w.startup.slug,
+    ("challenges", "slug"): lambda w: w.challenge.slug,
     # The admin's "view on site" shortcut.
     ("r", "content_type_id"): lambda w: ContentType.objects.get_for_model(Municipality).pk,
     ("r", "object_id"): lambda w: w.municipality.pk,
@@ -105,6 +107,14 @@ PUBLIC = {
     "register_version": "a published version of a register entry",
     "register_data_csv": "open data of the AI register",
     "register_data_json": "open data of the AI register",
+    "startup_list": "startups with a published project",
+    "startup_detail": "a startup with a published project",
+    "startup_data_csv": "open data of startups",
+    "startup_data_json": "open data of startups",
+    "challenge_list": "open and addressed challenges",
+    "challenge_detail": "an open or addressed challenge (drafts: 404)",
+    "challenge_data_csv": "open data of challenges",
+    "challenge_data_json": "open data of challenges",
 }
 # allauth: the user's own account, sign-in, and the two-factor set-up itself.
 PUBLIC_PREFIXES = ("account_", "mfa_")
