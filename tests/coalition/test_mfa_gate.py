@@ -59,6 +59,7 @@ KWARG_VALUES: dict[tuple[str | None, str], Callable[[World], object]] = {
     ("register", "slug"): lambda w: w.register_project.slug,
     ("versions", "number"): lambda w: 1,
     ("projects", "slug"): lambda w: w.register_project.slug,
+    ("attachments", "attachment_id"): lambda w: w.project_attachment.pk,
     ("v1", "rest"): lambda w: "no/such/endpoint",
     ("startups", "slug"): lambda w: w.startup.slug,
     ("challenges", "slug"): lambda w: w.challenge.slug,
@@ -107,6 +108,12 @@ PUBLIC = {
     "register_version": "a published version of a register entry",
     "register_data_csv": "open data of the AI register",
     "register_data_json": "open data of the AI register",
+    "project_directory": "the public project directory (published projects only)",
+    "project_detail": "a published project (others: 404 unless one may see them)",
+    "project_history": "a published project's change history (authors only to insiders)",
+    "project_attachment": "a published project's PDF (others: 404)",
+    "project_data_csv": "open data of the published projects",
+    "project_data_json": "open data of the published projects",
     "startup_list": "startups with a published project",
     "startup_detail": "a startup with a published project",
     "startup_data_csv": "open data of startups",
@@ -130,6 +137,12 @@ OFFICERS_ONLY = {
     "municipality_leave": "an officer leaves their own city",
     "register_edit": "the officers of the project's cities write its register entry",
     "register_publish": "the officers of the project's cities publish its register entry",
+    "project_create": "officers register their cities' projects",
+    "project_edit": "the officers of the project's cities edit it",
+    "project_publish": "the officers of the project's cities publish it",
+    "project_status": "the officers of the project's cities record its status",
+    "project_attachment_upload": "the officers of the project's cities attach files",
+    "project_attachment_remove": "the officers of the project's cities remove files",
 }
 
 
