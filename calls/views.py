@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from calls import selectors, services, tasks
+from calls import selectors, services, staff_table, tasks
 from calls.forms import (
     ApplicationForm,
     ApplicationStartForm,
@@ -408,14 +408,7 @@ def staff_call_applications(request: HttpRequest, slug: str) -> HttpResponse:
         sort=filters.get("sort") or "municipality",
         signature=filters.get("signature", ""),
     )
-    rows = [
-        {
-            "application": a,
-            "documents": selectors.documents_by_kind(a),
-            "missing": len(selectors.missing_items(a)),
-        }
-        for a in applications
-    ]
+    rows = staff_table.staff_rows(call, applications)
     if request.GET.get("format") == "csv":
         return applications_csv(call, rows)
     query = request.GET.copy()
@@ -423,7 +416,13 @@ def staff_call_applications(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "calls/staff_call_applications.html",
-        {"call": call, "form": form, "rows": rows, "query": query.urlencode()},
+        {
+            "call": call,
+            "form": form,
+            "rows": rows,
+            "table_body": staff_table.table_body(call, rows),
+            "query": query.urlencode(),
+        },
     )
 
 
@@ -453,20 +452,18 @@ def applications_csv(call: Call, rows) -> HttpResponse:
     )
     zone = call.chapter.zone
     for row in rows:
-        a = row["application"]
-        letters = row["documents"]["letter"]
-        reports = row["documents"]["report"]
+        letter, report = row["letter"], row["report"]
         writer.writerow(
             [
-                csv_text(a.municipality.name),
-                csv_text(a.municipality.region),
-                a.status,
+                csv_text(row["municipality_name"]),
+                csv_text(row["municipality_region"]),
+                row["status"],
                 row["missing"],
-                reports[0].pages if reports else "",
-                letters[0].signature if letters else "",
-                csv_text(letters[0].signer_name) if letters else "",
-                a.submitted_at.astimezone(zone).isoformat() if a.submitted_at else "",
-                a.content_hash,
+                report["pages"] if report else "",
+                letter["signature"] if letter else "",
+                csv_text(letter["signer_name"]) if letter else "",
+                row["submitted_at"].astimezone(zone).isoformat() if row["submitted_at"] else "",
+                row["content_hash"],
             ]
         )
     return response

@@ -7,11 +7,13 @@ member's own sign-in, a site-wide change) use the site's default zone, named jus
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.utils import formats
-from django.utils.translation import gettext
+from django.utils.dateformat import DateFormat, re_escaped, re_formatchars
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 # Zones of the coalition's chapters and their neighbours, named as a reader says them.
@@ -75,7 +77,39 @@ def format_instant(
     local = in_zone(value, where)
     if local is None:
         return ""
-    text = formats.date_format(local, fmt)
+    language = get_language()
+    formatter = DateFormat(local)
+    text = "".join(
+        str(getattr(formatter, piece)()) if is_code else piece
+        for is_code, piece in _format_pieces(language, fmt)
+    )
     if with_zone:
-        text = gettext("%(when)s (%(zone)s)") % {"when": text, "zone": zone_name(where)}
+        before, after = _zone_wrapping(language, zone_of(where))
+        text = before + text + after
     return text
+
+
+# Pages list hundreds of instants (a call's applications, the audit log): what depends only
+# on the language, the format and the zone is worked out once, not for every instant.
+
+
+@lru_cache(maxsize=128)
+def _format_pieces(language: str, fmt: str) -> tuple[tuple[bool, str], ...]:
+    """The localised format (`formats.date_format`'s) split into literal text and format
+    characters, as `django.utils.dateformat.Formatter.format` splits it every time."""
+    pieces = []
+    for index, piece in enumerate(re_formatchars.split(str(formats.get_format(fmt)))):
+        if index % 2:
+            pieces.append((True, piece))
+        elif piece:
+            pieces.append((False, re_escaped.sub(r"\1", piece)))
+    return tuple(pieces)
+
+
+@lru_cache(maxsize=128)
+def _zone_wrapping(language: str, zone: str) -> tuple[str, str]:
+    """What goes before and after the formatted instant: "%(when)s (%(zone)s)" translated."""
+    marker = "\x00"
+    wrapped = gettext("%(when)s (%(zone)s)") % {"when": marker, "zone": zone_name(zone)}
+    before, _marker, after = wrapped.partition(marker)
+    return before, after
