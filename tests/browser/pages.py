@@ -57,6 +57,10 @@ EXCLUDED: dict[str, str] = {
     "application_start": "POST only (the apply button)",
     "results_export_staff": "POST only (export request)",
     "results_export_committee": "POST only (export request)",
+    "register_publish": "POST only",
+    "register_moderate": "POST only (staff withdraw or restore an entry)",
+    "register_data_csv": "CSV download",
+    "register_data_json": "JSON download",
 }
 
 
@@ -112,6 +116,10 @@ BY_NAME: dict[str, Filler] = {
     "results_decision": lambda w: {"pk": w.eligible_application.pk},
     "results_discussion_committee": lambda w: {"pk": w.extra["unassigned"].pk},
     "committee_invitation_accept": lambda w: {"token": w.extra["invitation"].token},
+    "register_entry": lambda w: {"slug": w.extra["register_project"].slug},
+    "register_history": lambda w: {"slug": w.extra["register_project"].slug},
+    "register_version": lambda w: {"slug": w.extra["register_project"].slug, "number": 1},
+    "register_edit": lambda w: {"slug": w.extra["register_project"].slug},
 }
 # A prefix matches only when the rest of the route has no further argument.
 REST = r"[a-z0-9_./-]*$"

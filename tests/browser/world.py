@@ -105,6 +105,54 @@ def _call(chapter: Chapter, staff: User, slug: str, *, opens, closes, publish: b
     return call
 
 
+def _register_project(city: Municipality, officer: User):
+    """A published project of the officer's city with an AI register entry in two versions
+    (so the history shows a table of changes) and a draft change since."""
+    from projects.models import Project, ProjectCity
+    from projects.register import services as register_services
+    from projects.register.selectors import entry_for_edit
+
+    project = Project.objects.create(
+        title="Clasificación de reclamos vecinales (ficticio)",
+        slug="prueba-registro-ia",
+        area="citizen_service",
+        problem="Los reclamos tardan en llegar a la unidad que corresponde.",
+        solution="Un clasificador sugiere la unidad; una persona confirma.",
+        summary="Clasificación asistida de reclamos.",
+        uses_ai=True,
+        visibility=Project.Visibility.PUBLISHED,
+    )
+    ProjectCity.objects.create(project=project, municipality=city)
+    project, _entry = entry_for_edit(officer, project.slug)
+    data = {
+        "summary": "Un programa sugiere a qué unidad va cada reclamo; una persona decide.",
+        "contact_email": "innovacion@example.org",
+        "purpose": "Que cada reclamo llegue antes a quien lo resuelve.",
+        "human_oversight": "Una persona confirma cada sugerencia.",
+        "objection_procedure": "Pida revisión humana en la Oficina de Partes.",
+        "data_sources": "Reclamos de 2022 a 2025, sin datos personales.",
+        "uses_personal_data": False,
+        "model_description": "Clasificador de texto.",
+        "risk_level": "limited",
+        "status": "in_development",
+        "impact_assessments": [{"title": "Evaluación de impacto", "url": "https://example.org/ei"}],
+    }
+    entry, _changed = register_services.register_entry_save(
+        project=project, actor=officer, data=data, draft_revision=None
+    )
+    register_services.register_entry_publish(entry=entry, actor=officer)
+    entry, _changed = register_services.register_entry_save(
+        project=project,
+        actor=officer,
+        data={"performance": "88 % de sugerencias aceptadas (muestra de 500 reclamos)."},
+        draft_revision=entry.draft_revision,
+    )
+    register_services.register_entry_publish(
+        entry=entry, actor=officer, change_note="Primera medición de desempeño"
+    )
+    return project
+
+
 def build_world() -> World:
     seed_demo()
     now = timezone.now()
@@ -203,6 +251,8 @@ def build_world() -> World:
     extra["assignment"] = assignment.assign(member=member, application=eligible, actor=staff)
     assignment.assign(member=member, application=second, actor=staff)
     conflicts.declare(member=member, application=eligible, actor=committee, has_conflict=False)
+
+    extra["register_project"] = _register_project(puente_alto, officer)
 
     return World(
         chapter=chapter,
