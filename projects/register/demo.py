@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime
 from municipalities.models import Officer
 from projects.models import Project
 from projects.register import services
-from projects.register.selectors import _for_publication
 from projects.register.models import RegisterEntry
+from projects.register.selectors import project_for_publication
 
 FICTIONAL = "Datos ficticios de demostración."
 
@@ -198,7 +198,7 @@ def seed_register() -> list[RegisterEntry]:
         if existing is not None and existing.latest_version_id is not None:
             entries.append(existing)
             continue
-        project = _for_publication(project)
+        project = project_for_publication(project)
         actor = _actor(project)
         entry, _changed = services.register_entry_save(
             project=project,

@@ -159,7 +159,7 @@ def version_of(entry: RegisterEntry, number: int) -> RegisterEntryVersion:
     return version
 
 
-def _for_publication(project: Project) -> Project:
+def project_for_publication(project: Project) -> Project:
     """The project with what a snapshot reads (cities and startups) prefetched."""
     return (
         Project.objects.filter(pk=project.pk)
@@ -182,7 +182,7 @@ def entry_for_edit(user: User, slug: str) -> tuple[Project, RegisterEntry | None
     project = access_project_for_edit(user, slug)
     if not project.uses_ai:
         raise Http404
-    project = _for_publication(project)
+    project = project_for_publication(project)
     entry = RegisterEntry.objects.filter(project=project).select_related("latest_version").first()
     if entry is not None:
         entry.project = project
@@ -194,7 +194,7 @@ def entry_for_moderation(user: User, slug: str) -> RegisterEntry:
     entry = RegisterEntry.objects.filter(project=project).select_related("latest_version").first()
     if entry is None or entry.latest_version is None:
         raise Http404
-    entry.project = _for_publication(project)
+    entry.project = project_for_publication(project)
     return entry
 
 

@@ -71,9 +71,9 @@ def make_project(*cities, visibility="published", uses_ai=True, startup=None, **
 
 
 def prepared(project: Project) -> Project:
-    from projects.register.selectors import _for_publication
+    from projects.register.selectors import project_for_publication
 
-    return _for_publication(project)
+    return project_for_publication(project)
 
 
 def save_entry(project: Project, actor, **changes) -> RegisterEntry:
