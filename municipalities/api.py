@@ -2,11 +2,11 @@
 
 Everything here is public, read-only data about listed municipalities, filtered exactly like
 the directory: the same query string (q, country, region, chapter, status, programme,
-population, stale, sort), validated by pydantic (`schemas.MunicipalityFilters`, which the
-OpenAPI document declares) and then read by the directory's strict form and applied by the
-same selector (`selectors.directory_queryset`). The fields come from `municipalities.opendata`
-and are serialised by `schemas.Municipality`, built from them. Registered with the portal's
-API (coalition.api) in MunicipalitiesConfig.ready().
+population, stale, active_project, sort), validated by pydantic (`schemas.MunicipalityFilters`,
+which the OpenAPI document declares), then read by the directory's strict form and applied by
+the same selector (`selectors.filtered_municipalities`). The fields come from
+`municipalities.opendata` and are serialised by `schemas.Municipality`, built from them.
+Registered with the portal's API (coalition.api) in MunicipalitiesConfig.ready().
 
 SQL queries per request, whatever the number of municipalities:
 
@@ -85,7 +85,7 @@ def municipality_list(
     filters: Query[schemas.MunicipalityFilters],
     paging: Query[PageParams],
 ):
-    municipalities = selectors.directory_queryset(strict_filters(request))
+    municipalities = selectors.filtered_municipalities(strict_filters(request))
     return paginate(request, municipalities, paging, opendata.records)
 
 
@@ -97,7 +97,9 @@ def municipality_list(
     **responses(schemas.Municipality, _("The municipality."), 404),
 )
 def municipality_detail(request: HttpRequest, slug: Path[schemas.Slug]):
-    found = opendata.records(selectors.directory_queryset(DirectoryFilters()).filter(slug=slug))
+    found = opendata.records(
+        selectors.filtered_municipalities(DirectoryFilters()).filter(slug=slug)
+    )
     if not found:
         raise not_found(
             gettext("There is no listed municipality with the slug “%(slug)s”.") % {"slug": slug}
@@ -157,7 +159,7 @@ def _attachment(response: StreamingHttpResponse, filename: str) -> StreamingHttp
     ),
 )
 def open_data_csv(request: HttpRequest, filters: Query[schemas.MunicipalityFilters]):
-    municipalities = selectors.directory_queryset(strict_filters(request))
+    municipalities = selectors.filtered_municipalities(strict_filters(request))
     response = StreamingHttpResponse(
         _csv_lines(municipalities), content_type="text/csv; charset=utf-8"
     )
@@ -172,7 +174,7 @@ def open_data_csv(request: HttpRequest, filters: Query[schemas.MunicipalityFilte
     **responses(schemas.MunicipalityList, _("All the municipalities, without pages."), 400),
 )
 def open_data_json(request: HttpRequest, filters: Query[schemas.MunicipalityFilters]):
-    municipalities = selectors.directory_queryset(strict_filters(request))
+    municipalities = selectors.filtered_municipalities(strict_filters(request))
     response = StreamingHttpResponse(
         _json_chunks(municipalities), content_type="application/json; charset=utf-8"
     )

@@ -77,11 +77,20 @@ class StrictDirectoryFilterForm(DirectoryFilterForm):
     document declares, and nothing else. A person's hand-edited directory URL may be forgiven
     (the page shows what it can), but a program must learn that its filter did not apply.
 
-    `stale` is a boolean spelled as JSON spells it, and every parameter is given at most once
-    (`?status=member&status=former` is not silently read as "former")."""
+    `stale` and `active_project` are booleans spelled as JSON spells them, and every parameter
+    is given at most once (`?status=member&status=former` is not silently read as "former")."""
+
+    BOOLEANS = ("stale", "active_project")
 
     stale = forms.TypedChoiceField(
         label=DirectoryFilterForm.base_fields["stale"].label,
+        required=False,
+        choices=[("true", "true"), ("false", "false")],
+        coerce=lambda value: value == "true",
+        empty_value=False,
+    )
+    active_project = forms.TypedChoiceField(
+        label=DirectoryFilterForm.base_fields["active_project"].label,
         required=False,
         choices=[("true", "true"), ("false", "false")],
         coerce=lambda value: value == "true",
@@ -93,8 +102,9 @@ class StrictDirectoryFilterForm(DirectoryFilterForm):
         for name in self.fields:
             if len(self.data.getlist(name)) > 1:
                 self.add_error(name, _("Give this parameter once."))
-        if self.data.get("stale") == "" and not self.has_error("stale"):
-            self.add_error("stale", _("Write true or false."))
+        for name in self.BOOLEANS:
+            if self.data.get(name) == "" and not self.has_error(name):
+                self.add_error(name, _("Write true or false."))
         region = cleaned.get("region")
         if region and region not in {name for _country, name in self.regions}:
             self.add_error("region", _("No listed municipality is in this region."))

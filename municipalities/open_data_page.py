@@ -29,12 +29,13 @@ def query_string(request: HttpRequest, *, without: tuple[str, ...] = ("page",)) 
 
 
 def api_query_string(request: HttpRequest) -> str:
-    """The directory's query string as the API spells it: its checkbox posts `stale=on`,
+    """The directory's query string as the API spells it: its checkboxes post `stale=on`,
     the API's boolean is `true`."""
     query = request.GET.copy()
     query.pop("page", None)
-    if "stale" in query:
-        query["stale"] = "true" if query.get("stale") in ("on", "true") else "false"
+    for name in ("stale", "active_project"):
+        if name in query:
+            query[name] = "true" if query.get(name) in ("on", "true") else "false"
     return query.urlencode()
 
 

@@ -121,6 +121,17 @@ class MunicipalityFilters(BaseModel):
             "stale", _("Only profiles not updated for more than a year."), choices=False
         ),
     )
+    active_project: bool = Field(
+        False,
+        description=_describe(
+            "active_project",
+            _(
+                "Only cities with a published collaborative AI project with a startup active "
+                "this year (the yearly commitment)."
+            ),
+            choices=False,
+        ),
+    )
     sort: SortKey = Field(
         "name", description=_describe("sort", _("Order of the results."), choices=False)
     )
