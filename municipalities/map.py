@@ -7,8 +7,9 @@ no city that the map shows: the pins come from `map_data`, a GeoJSON document th
 data version (municipalities.cache) and sent with an ETag, so a repeat visit costs a 304.
 
 Filters are the directory's (same query string, form and selector as the open data).
-Queries: page 3 (form choices) + 1 (count on the map) + 3 (the cities without a location and
-their prefetches); data 3 + 3 when not cached, 0 after that for the same data version.
+Queries: page 3 (form choices) + 1 (count on the map) + 2 (the cities without a location and
+their memberships, as plain values); data 3 + 2 when not cached, 0 after that for the same data
+version.
 """
 
 from __future__ import annotations
@@ -18,32 +19,43 @@ import json
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import etag
 
 from coalition.api import public_read_only
 from municipalities import selectors
 from municipalities.cache import FRAGMENT_TIMEOUT, fragment_key
-from municipalities.open_data_page import query_string, request_filters, status_summary
+from municipalities.models import Country, Membership
+from municipalities.open_data_page import query_string, request_filters
 
 BOUNDARIES = "vendor/natural-earth/chile-argentina.geojson"
 _BODY_ATTRIBUTE = "_member_map_data"
 
 
 def member_map(request: HttpRequest) -> HttpResponse:
-    """The map, with the cities it cannot place listed beside it."""
+    """The map, with the cities it cannot place listed beside it (the pins are in map_data)."""
     form, filters = request_filters(request)
     query = query_string(request)
     suffix = f"?{query}" if query else ""
-    municipalities = selectors.directory_queryset(filters)
-    located = municipalities.filter(latitude__isnull=False, longitude__isnull=False).count()
-    unlocated = list(municipalities.filter(Q(latitude__isnull=True) | Q(longitude__isnull=True)))
+    located = (
+        selectors.filtered_municipalities(filters)
+        .filter(latitude__isnull=False, longitude__isnull=False)
+        .count()
+    )
+    unlocated = selectors.map_rows(filters, located=False)
+    summaries = StatusSummaries()
+    profile_url = reverse("municipality_profile", args=["__slug__"])
+    countries = {value: str(label) for value, label in Country.choices}
+    for row in unlocated:
+        row["url"] = profile_url.replace("__slug__", row["slug"])
+        row["country_label"] = countries.get(row["country"], row["country"])
+        row["status"] = summaries.text(row["memberships"])
     return render(
         request,
         "municipalities/map.html",
@@ -51,7 +63,7 @@ def member_map(request: HttpRequest) -> HttpResponse:
             "form": form,
             "query": query,
             "located": located,
-            "unlocated": [(m, status_summary(m)) for m in unlocated],
+            "unlocated": unlocated,
             "total": located + len(unlocated),
             "tile_url": settings.MAP_TILE_URL,
             "tile_attribution": settings.MAP_TILE_ATTRIBUTION,
@@ -61,36 +73,52 @@ def member_map(request: HttpRequest) -> HttpResponse:
     )
 
 
+class StatusSummaries:
+    """ "CIAR Chile: Member, founding member" for a row's memberships, as
+    `open_data_page.status_summary` says it for a model instance, with the labels looked up
+    once for all rows."""
+
+    def __init__(self):
+        self.statuses = {value: str(label) for value, label in Membership.Status.choices}
+        self.founding = ", " + _("founding member")
+
+    def text(self, memberships) -> str:
+        return "; ".join(
+            f"{chapter}: {self.statuses.get(status, status)}{self.founding if founding else ''}"
+            for status, chapter, founding in memberships
+        )
+
+
 def map_data_body(request: HttpRequest) -> bytes:
     """The GeoJSON of the listed cities with a location, rendered once per query, language
-    and data version (statuses are translated), and once per request for the ETag and body."""
+    and data version (statuses are translated), and once per request for the ETag and body.
+    Built from plain values (2 queries), not model instances."""
     body = getattr(request, _BODY_ATTRIBUTE, None)
     if body is not None:
         return body
     key = fragment_key(request, part="map-data", variant="public")
     body = cache.get(key)
     if body is None:
-        municipalities = selectors.directory_queryset(request_filters(request)[1]).filter(
-            latitude__isnull=False, longitude__isnull=False
-        )
+        summaries = StatusSummaries()
+        # A path, not an absolute URL: the same cached body serves every host.
+        profile_url = reverse("municipality_profile", args=["__slug__"])
         features = [
             {
                 "type": "Feature",
                 "geometry": {
                     "type": "Point",
-                    "coordinates": [float(m.longitude), float(m.latitude)],
+                    "coordinates": [float(row["longitude"]), float(row["latitude"])],
                 },
                 "properties": {
-                    "name": m.name,
-                    "slug": m.slug,
-                    # A path, not an absolute URL: the same cached body serves every host.
-                    "url": reverse("municipality_profile", args=[m.slug]),
-                    "region": m.region,
-                    "country": m.country,
-                    "status": status_summary(m),
+                    "name": row["name"],
+                    "slug": row["slug"],
+                    "url": profile_url.replace("__slug__", row["slug"]),
+                    "region": row["region"],
+                    "country": row["country"],
+                    "status": summaries.text(row["memberships"]),
                 },
             }
-            for m in municipalities
+            for row in selectors.map_rows(request_filters(request)[1], located=True)
         ]
         document = {"type": "FeatureCollection", "features": features}
         body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()

@@ -121,25 +121,59 @@ def directory_page(filters: DirectoryFilters, number, per_page: int) -> Page:
     page = Paginator(filtered_municipalities(filters).values(*DIRECTORY_COLUMNS), per_page)
     page = page.get_page(number)
     rows = {row["id"]: row for row in page.object_list}
-    for row in rows.values():
-        row["memberships"], row["programmes"] = [], []
-    if rows:
-        memberships = (
-            Membership.objects.filter(municipality_id__in=rows)
-            .order_by("chapter__name", "pk")
-            .values_list("municipality_id", "status", "chapter__name", "founding_member")
-        )
-        for municipality_id, *membership in memberships:
-            rows[municipality_id]["memberships"].append(membership)
-        programmes = (
-            Municipality.programmes.through.objects.filter(municipality_id__in=rows)
-            .order_by("programme__name", "programme_id")
-            .values_list("municipality_id", "programme__name")
-        )
-        for municipality_id, name in programmes:
-            rows[municipality_id]["programmes"].append(name)
+    attach_memberships(rows, Membership.objects.filter(municipality_id__in=rows))
+    attach_programmes(rows)
     page.object_list = list(rows.values())
     return page
+
+
+def attach_memberships(rows: dict[int, dict], memberships: QuerySet[Membership]) -> None:
+    """Give each row (by municipality id) its `memberships`, [(status, chapter name, founding
+    member)] in chapter order, from one query over `memberships`."""
+    for row in rows.values():
+        row["memberships"] = []
+    if not rows:
+        return
+    values = memberships.order_by("chapter__name", "pk").values_list(
+        "municipality_id", "status", "chapter__name", "founding_member"
+    )
+    for municipality_id, *membership in values:
+        if (row := rows.get(municipality_id)) is not None:
+            row["memberships"].append(membership)
+
+
+def attach_programmes(rows: dict[int, dict]) -> None:
+    """Give each row its `programmes`, [name] in name order, from one query."""
+    for row in rows.values():
+        row["programmes"] = []
+    if not rows:
+        return
+    links = (
+        Municipality.programmes.through.objects.filter(municipality_id__in=rows)
+        .order_by("programme__name", "programme_id")
+        .values_list("municipality_id", "programme__name")
+    )
+    for municipality_id, name in links:
+        rows[municipality_id]["programmes"].append(name)
+
+
+def map_rows(filters: DirectoryFilters, *, located: bool) -> list[dict]:
+    """The listed cities matching `filters` with (`located`) or without a location, as plain
+    rows with their memberships: 2 queries, the memberships read through a subquery of the
+    same filter rather than a list of ids."""
+    has_location = Q(latitude__isnull=False, longitude__isnull=False)
+    municipalities = filtered_municipalities(filters).filter(
+        has_location if located else ~has_location
+    )
+    columns = ["id", "name", "slug", "region", "country"]
+    if located:
+        columns += ["latitude", "longitude"]
+    rows = {row["id"]: row for row in municipalities.values(*columns)}
+    attach_memberships(
+        rows,
+        Membership.objects.filter(municipality__in=municipalities.order_by().values("pk")),
+    )
+    return list(rows.values())
 
 
 def population_band_condition(key: str) -> Q:
