@@ -184,6 +184,9 @@ def s3_storage(environ) -> dict | None:
             # objects, as on disk; an overwrite would let one city's deletion take the other's.
             "file_overwrite": False,
             "signature_version": "s3v4",
+            # A file read from the bucket (a download, a dossier's attachments) is held in
+            # memory up to this size, on disk above it; 0 would keep every file in memory.
+            "max_memory_size": 2_621_440,
         },
     }
 
