@@ -83,6 +83,11 @@ class World:
     # challenge holds SECRET.
     startup: object = None
     challenge: object = None
+    # An impact indicator of the published project, a target and a measurement with a (public)
+    # evidence PDF.
+    indicator: object = None
+    target: object = None
+    measurement: object = None
 
     @property
     def privileged(self) -> dict[str, User]:
@@ -227,6 +232,40 @@ def _project_extras(project, municipality: Municipality, officer: User):
     return attachment, draft
 
 
+def _indicators(project, officer: User) -> tuple:
+    from datetime import date
+
+    from projects.indicators.models import (
+        Indicator,
+        Measurement,
+        ReportingReminderSent,
+        Target,
+    )
+
+    indicator = Indicator.objects.create(
+        project=project,
+        name="Días promedio por permiso",
+        unit="días",
+        direction="decrease",
+        baseline_value=45,
+        baseline_date=date(2025, 1, 1),
+    )
+    target = Target.objects.create(
+        indicator=indicator, period_start=date(2026, 1, 1), period_end=date(2026, 12, 31), value=20
+    )
+    measurement = Measurement(
+        indicator=indicator,
+        period_start=date(2025, 1, 1),
+        period_end=date(2025, 3, 31),
+        value=38,
+        reported_by=officer,
+        evidence_name="informe.pdf",
+    )
+    measurement.evidence.save("informe.pdf", ContentFile(b"%PDF-1.4\n% informe\n%%EOF\n"))
+    ReportingReminderSent.objects.create(project=project, period_end=date(2025, 3, 31), kind="due")
+    return indicator, target, measurement
+
+
 def build_world() -> World:
     chapter = ChapterFactory(name="CIAR Chile", slug="ciar-chile")
     # Another chapter with its own summary: nobody of ours may see it.
@@ -339,4 +378,5 @@ def build_world() -> World:
         world.register_project, municipality, officer
     )
     world.startup, world.challenge = _startups_and_challenges(municipality, world.register_project)
+    world.indicator, world.target, world.measurement = _indicators(world.register_project, officer)
     return world

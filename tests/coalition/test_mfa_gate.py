@@ -60,6 +60,9 @@ KWARG_VALUES: dict[tuple[str | None, str], Callable[[World], object]] = {
     ("versions", "number"): lambda w: 1,
     ("projects", "slug"): lambda w: w.register_project.slug,
     ("attachments", "attachment_id"): lambda w: w.project_attachment.pk,
+    ("indicators", "indicator_id"): lambda w: w.indicator.pk,
+    ("targets", "target_id"): lambda w: w.target.pk,
+    ("measurements", "measurement_id"): lambda w: w.measurement.pk,
     ("v1", "rest"): lambda w: "no/such/endpoint",
     ("startups", "slug"): lambda w: w.startup.slug,
     ("challenges", "slug"): lambda w: w.challenge.slug,
@@ -122,6 +125,11 @@ PUBLIC = {
     "challenge_detail": "an open or addressed challenge (drafts: 404)",
     "challenge_data_csv": "open data of challenges",
     "challenge_data_json": "open data of challenges",
+    "project_indicators": "a published project's indicators (others: 404)",
+    "indicators_csv": "a published project's measurements (others: 404)",
+    "measurement_evidence": "the evidence PDF of a published project's measurement (others: 404)",
+    "measurements_csv": "open data of the published projects' measurements",
+    "measurements_json": "open data of the published projects' measurements",
 }
 # allauth: the user's own account, sign-in, and the two-factor set-up itself.
 PUBLIC_PREFIXES = ("account_", "mfa_")
@@ -143,6 +151,15 @@ OFFICERS_ONLY = {
     "project_status": "the officers of the project's cities record its status",
     "project_attachment_upload": "the officers of the project's cities attach files",
     "project_attachment_remove": "the officers of the project's cities remove files",
+    "indicator_create": "the officers of the project's cities add its indicators",
+    "indicator_edit": "the officers of the project's cities edit its indicators",
+    "indicator_delete": "the officers of the project's cities delete its indicators",
+    "indicator_targets": "the officers of the project's cities set its targets",
+    "indicator_target_delete": "the officers of the project's cities remove its targets",
+    "measurement_create": "the officers of the project's cities report measurements",
+    "measurement_delete": "the officers of the project's cities remove measurements",
+    "indicators_import": "the officers of the project's cities import measurements",
+    "indicators_import_confirm": "the officers of the project's cities import measurements",
 }
 
 
