@@ -242,3 +242,18 @@ def test_the_privacy_check_would_see_a_public_object(bucket):
     bucket.client.put_object(Bucket=bucket.name, Key="public.pdf", Body=b"%PDF-", ACL="public-read")
     with pytest.raises(AssertionError):
         assert_private(bucket, "public.pdf")
+
+
+def test_a_large_file_comes_back_whole_from_the_bucket(bucket, officer_client, application):
+    """Above the in-memory size a file read from the bucket goes through a temporary file."""
+    report = pdfs.large_pdf(3_500_000, pages=2)
+    with pdfs.as_upload(report, "informe.pdf", temporary=True) as upload:
+        officer_client.post(
+            reverse("application_upload", args=[application.pk]),
+            {"kind": Document.Kind.REPORT, "file": upload},
+        )
+    document = application.documents.get(kind=Document.Kind.REPORT)
+    assert bucket.read(document.file.name) == report
+    response = officer_client.get(reverse("document_download", args=[application.pk, document.pk]))
+    assert int(response["Content-Length"]) == len(report)
+    assert body_of(response) == report
