@@ -61,6 +61,10 @@ EXCLUDED: dict[str, str] = {
     "register_moderate": "POST only (staff withdraw or restore an entry)",
     "register_data_csv": "CSV download",
     "register_data_json": "JSON download",
+    "startup_data_csv": "CSV download",
+    "startup_data_json": "JSON download",
+    "challenge_data_csv": "CSV download",
+    "challenge_data_json": "JSON download",
 }
 
 
@@ -120,6 +124,10 @@ BY_NAME: dict[str, Filler] = {
     "register_history": lambda w: {"slug": w.extra["register_project"].slug},
     "register_version": lambda w: {"slug": w.extra["register_project"].slug, "number": 1},
     "register_edit": lambda w: {"slug": w.extra["register_project"].slug},
+    "startup_detail": lambda w: {"slug": w.extra["startup"].slug},
+    "startup_edit": lambda w: {"slug": w.extra["startup"].slug},
+    "challenge_detail": lambda w: {"slug": w.extra["challenge"].slug},
+    "challenge_edit": lambda w: {"slug": w.extra["challenge"].slug},
 }
 # A prefix matches only when the rest of the route has no further argument.
 REST = r"[a-z0-9_./-]*$"

@@ -153,6 +153,34 @@ def _register_project(city: Municipality, officer: User):
     return project
 
 
+def _startup_and_challenge(city: Municipality, officer: User, project):
+    """The demo startups and challenges; `permisia` registered by the officer and provider of
+    the published project, and an open challenge of the officer's city addressed by it."""
+    from projects.demo_startups import seed_startups_and_challenges
+    from projects.models import Challenge, ProjectStartup, Startup
+
+    seed_startups_and_challenges()
+    startup = Startup.objects.get(slug="permisia")
+    Startup.objects.filter(pk=startup.pk).update(created_by=officer)
+    ProjectStartup.objects.get_or_create(project=project, startup=startup)
+    challenge, _ = Challenge.objects.get_or_create(
+        slug="puente-alto-tiempos-de-espera",
+        defaults={
+            "title": "Tiempos de espera en la atención presencial",
+            "area": "citizen_service",
+            "description": "Filas largas en la oficina de atención vecinal (ficticio).",
+            "affected": "Vecinos que hacen trámites presenciales.",
+            "data_available": "Registro de turnos 2025 (ficticio).",
+            "status": Challenge.Status.OPEN,
+            "published_at": timezone.now(),
+        },
+    )
+    challenge.municipalities.add(city)
+    project.challenge = challenge
+    project.save(update_fields=["challenge"])
+    return startup, challenge
+
+
 def build_world() -> World:
     seed_demo()
     now = timezone.now()
@@ -253,6 +281,9 @@ def build_world() -> World:
     conflicts.declare(member=member, application=eligible, actor=committee, has_conflict=False)
 
     extra["register_project"] = _register_project(puente_alto, officer)
+    extra["startup"], extra["challenge"] = _startup_and_challenge(
+        puente_alto, officer, extra["register_project"]
+    )
 
     return World(
         chapter=chapter,
