@@ -325,69 +325,95 @@ FORMS: dict[str, list[Form]] = {
             data=lambda w: {"action": "withdraw", "reason": "Datos incorrectos"},
         )
     ],
-    # Startups, challenges and the yearly commitment.
-    "startup_list": [Form("plain", marker="q", method="get", extra_fields=("page",))],
-    "startup_edit": [
-        Form("officer", kwargs=lambda w: {"slug": _own_startup(w).slug}, marker="tax_id")
-    ],
-    "startup_merge": [
-        Form(
-            "staff",
-            data=lambda w: {
-                "duplicate": str(_own_startup(w).pk),
-                "kept": str(_other_startup(w).pk),
-                "confirm": "1",
-            },
-        )
-    ],
-    "challenge_list": [Form("plain", marker="q", method="get", extra_fields=("page",))],
-    "challenge_new": [Form("officer", marker="data_available")],
-    "challenge_edit": [
-        Form("officer", kwargs=lambda w: {"slug": _challenge(w).slug}, marker="data_available")
-    ],
-    "staff_commitment": [
-        Form("staff", method="get", data=lambda w: {"chapter": "ciar-chile", "year": "2025"})
-    ],
 }
 
 
-def _own_startup(w: World):
-    """A startup the officer registered, provider of the world's published project."""
-    from projects.models import ProjectStartup, Startup
+def _indicator(w: World):
+    """An impact indicator of the register world's published project, with a target and a
+    measurement (made once per world)."""
+    import datetime as dt
 
-    startup, created = Startup.objects.get_or_create(
-        slug="permisia",
-        defaults={
-            "name": "Permisia",
-            "country": "CL",
-            "tax_id": "76086428-5",
-            "created_by": w.officer,
-        },
+    from projects.indicators.models import Indicator, Measurement, Target
+
+    indicator = Indicator.objects.filter(project=w.register_project).first()
+    if indicator is None:
+        indicator = Indicator.objects.create(
+            project=w.register_project,
+            name="Días promedio por permiso",
+            unit="días",
+            direction="decrease",
+            baseline_value=45,
+            baseline_date=dt.date(2025, 1, 1),
+        )
+        Target.objects.create(
+            indicator=indicator,
+            period_start=dt.date(2026, 1, 1),
+            period_end=dt.date(2026, 12, 31),
+            value=20,
+        )
+        Measurement.objects.create(
+            indicator=indicator,
+            period_start=dt.date(2025, 1, 1),
+            period_end=dt.date(2025, 3, 31),
+            value=38,
+        )
+    return indicator
+
+
+def _indicator_kwargs(w: World, **extra) -> dict:
+    return {"slug": w.register_project.slug, "indicator_id": _indicator(w).pk, **extra}
+
+
+def _measurements_csv(w: World) -> SimpleUploadedFile:
+    text = (
+        "indicator_id,period_start,period_end,value,method\n"
+        f"{_indicator(w).pk},2025-04-01,2025-06-30,31,Sistema de permisos\n"
     )
-    if created:
-        ProjectStartup.objects.create(project=w.register_project, startup=startup)
-    return startup
+    return SimpleUploadedFile("mediciones.csv", text.encode(), "text/csv")
 
 
-def _other_startup(w: World):
-    from projects.models import Startup
-
-    return Startup.objects.get_or_create(
-        slug="ciudata", defaults={"name": "Ciudata", "country": "AR"}
-    )[0]
-
-
-def _challenge(w: World):
-    """An open challenge of the officer's city."""
-    from projects.models import Challenge
-
-    challenge, created = Challenge.objects.get_or_create(
-        slug="desafio",
-        defaults={"title": "Desafío", "area": "procedures", "description": "D", "status": "open"},
-    )
-    if created:
-        challenge.municipalities.add(w.municipality)
-    return challenge
+# Impact indicators of projects (officers of the project's cities).
+FORMS.update(
+    {
+        "indicator_create": [
+            Form("officer", kwargs=lambda w: {"slug": w.register_project.slug}, marker="name")
+        ],
+        "indicator_edit": [Form("officer", kwargs=_indicator_kwargs, marker="name")],
+        "indicator_delete": [Form("officer", kwargs=_indicator_kwargs, data=lambda w: {})],
+        "indicator_targets": [Form("officer", kwargs=_indicator_kwargs, marker="period_end")],
+        "indicator_target_delete": [
+            Form(
+                "officer",
+                kwargs=lambda w: _indicator_kwargs(w, target_id=_indicator(w).targets.get().pk),
+                data=lambda w: {},
+            )
+        ],
+        "measurement_create": [Form("officer", kwargs=_indicator_kwargs, marker="value")],
+        "measurement_delete": [
+            Form(
+                "officer",
+                kwargs=lambda w: _indicator_kwargs(
+                    w, measurement_id=_indicator(w).measurements.get().pk
+                ),
+                data=lambda w: {},
+            )
+        ],
+        "indicators_import": [
+            Form(
+                "officer",
+                kwargs=lambda w: {"slug": w.register_project.slug},
+                data=lambda w: {"file": _measurements_csv(w)},
+            )
+        ],
+        "indicators_import_confirm": [
+            Form(
+                "officer",
+                kwargs=lambda w: {"slug": w.register_project.slug},
+                data=lambda w: {"token": "no-such-import"},
+            )
+        ],
+    }
+)
 
 
 def _review(user: str, kwargs, **options) -> Form:
@@ -681,7 +707,7 @@ def _volatile(model_field) -> bool:
 def snapshot() -> dict[str, list[tuple]]:
     state = {}
     for model in apps.get_models():
-        if model._meta.app_label not in OUR_APPS and model._meta.app_label != "review":
+        if model._meta.app_label not in (*OUR_APPS, "review", "indicators"):
             continue
         columns = [f.attname for f in model._meta.concrete_fields if not _volatile(f)]
         state[model._meta.label] = sorted(model.objects.order_by().values_list(*columns), key=repr)

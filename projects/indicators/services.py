@@ -43,7 +43,7 @@ def _duplicate_name() -> ValidationError:
 @transaction.atomic
 def indicator_create(*, project: Project, actor: User, **fields: Any) -> Indicator:
     indicator = Indicator(project=project, created_by=actor, **fields)
-    indicator.full_clean()
+    indicator.full_clean(exclude=["created_by"])
     try:
         with transaction.atomic():
             indicator.save()
@@ -68,7 +68,7 @@ def indicator_update(*, indicator: Indicator, actor: User, **fields: Any) -> Ind
             setattr(indicator, name, fields[name])
     if not changed:
         return indicator
-    indicator.full_clean()
+    indicator.full_clean(exclude=["created_by"])
     try:
         with transaction.atomic():
             indicator.save()

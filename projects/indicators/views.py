@@ -37,6 +37,15 @@ def _form_status(form) -> int:
     return 400 if form.errors else 200
 
 
+def _add_errors(form, error: ValidationError, *, default: str | None = None) -> None:
+    """A service's refusal shown at the form's fields it names, the rest above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else default, errors)
+    else:
+        form.add_error(default, error)
+
+
 @require_GET
 def project_indicators(request: HttpRequest, slug: str) -> HttpResponse:
     project = access_project_for_view(request.user, slug)
@@ -67,7 +76,7 @@ def indicator_create(request: HttpRequest, slug: str) -> HttpResponse:
                 project=project, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_errors(form, error)
         else:
             messages.success(request, _("Indicator added. Now set its targets."))
             return redirect("indicator_targets", slug=project.slug, indicator_id=indicator.pk)
@@ -91,7 +100,7 @@ def indicator_edit(request: HttpRequest, slug: str, indicator_id: int) -> HttpRe
         try:
             services.indicator_update(indicator=indicator, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            _add_errors(form, error)
         else:
             messages.success(request, _("Indicator saved."))
             return redirect("project_indicators", slug=project.slug)
@@ -161,10 +170,7 @@ def measurement_create(request: HttpRequest, slug: str, indicator_id: int) -> Ht
                 indicator=indicator, actor=request.user, evidence=evidence, **data
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                form.add_error(None, error)
-            else:
-                form.add_error("evidence", error)
+            _add_errors(form, error, default="evidence" if evidence else None)
         else:
             messages.success(request, _("Measurement reported."))
             return redirect("project_indicators", slug=project.slug)
