@@ -325,7 +325,69 @@ FORMS: dict[str, list[Form]] = {
             data=lambda w: {"action": "withdraw", "reason": "Datos incorrectos"},
         )
     ],
+    # Startups, challenges and the yearly commitment.
+    "startup_list": [Form("plain", marker="q", method="get", extra_fields=("page",))],
+    "startup_edit": [
+        Form("officer", kwargs=lambda w: {"slug": _own_startup(w).slug}, marker="tax_id")
+    ],
+    "startup_merge": [
+        Form(
+            "staff",
+            data=lambda w: {
+                "duplicate": str(_own_startup(w).pk),
+                "kept": str(_other_startup(w).pk),
+                "confirm": "1",
+            },
+        )
+    ],
+    "challenge_list": [Form("plain", marker="q", method="get", extra_fields=("page",))],
+    "challenge_new": [Form("officer", marker="data_available")],
+    "challenge_edit": [
+        Form("officer", kwargs=lambda w: {"slug": _challenge(w).slug}, marker="data_available")
+    ],
+    "staff_commitment": [
+        Form("staff", method="get", data=lambda w: {"chapter": "ciar-chile", "year": "2025"})
+    ],
 }
+
+
+def _own_startup(w: World):
+    """A startup the officer registered, provider of the world's published project."""
+    from projects.models import ProjectStartup, Startup
+
+    startup, created = Startup.objects.get_or_create(
+        slug="permisia",
+        defaults={
+            "name": "Permisia",
+            "country": "CL",
+            "tax_id": "76086428-5",
+            "created_by": w.officer,
+        },
+    )
+    if created:
+        ProjectStartup.objects.create(project=w.register_project, startup=startup)
+    return startup
+
+
+def _other_startup(w: World):
+    from projects.models import Startup
+
+    return Startup.objects.get_or_create(
+        slug="ciudata", defaults={"name": "Ciudata", "country": "AR"}
+    )[0]
+
+
+def _challenge(w: World):
+    """An open challenge of the officer's city."""
+    from projects.models import Challenge
+
+    challenge, created = Challenge.objects.get_or_create(
+        slug="desafio",
+        defaults={"title": "Desafío", "area": "procedures", "description": "D", "status": "open"},
+    )
+    if created:
+        challenge.municipalities.add(w.municipality)
+    return challenge
 
 
 def _indicator(w: World):
