@@ -325,6 +325,42 @@ FORMS: dict[str, list[Form]] = {
             data=lambda w: {"action": "withdraw", "reason": "Datos incorrectos"},
         )
     ],
+    # Projects (the officer's city's published project of the register world).
+    "project_directory": [Form("plain", marker="q", method="get", extra_fields=("page",))],
+    "project_create": [Form("officer", marker="title")],
+    "project_edit": [
+        Form("officer", kwargs=lambda w: {"slug": w.register_project.slug}, marker="version")
+    ],
+    "project_status": [
+        Form("officer", kwargs=lambda w: {"slug": w.register_project.slug}, marker="changed_on")
+    ],
+    "project_publish": [
+        Form("officer", kwargs=lambda w: {"slug": w.register_project.slug}, data=lambda w: {})
+    ],
+    "project_attachment_upload": [
+        Form(
+            "officer",
+            kwargs=lambda w: {"slug": w.register_project.slug},
+            data=lambda w: {"title": "Estudio de caso", "file": _pdf(w)},
+        )
+    ],
+    "project_attachment_remove": [
+        Form(
+            "officer",
+            kwargs=lambda w: {
+                "slug": w.register_project.slug,
+                "attachment_id": _project_attachment(w).pk,
+            },
+            data=lambda w: {},
+        )
+    ],
+    "staff_projects": [Form("staff", marker="visibility", method="get", extra_fields=("page",))],
+    "staff_project_withdraw": [
+        Form("staff", kwargs=lambda w: {"slug": w.register_project.slug}, marker="reason")
+    ],
+    "staff_project_restore": [
+        Form("staff", kwargs=lambda w: {"slug": w.register_project.slug}, data=lambda w: {})
+    ],
     # Startups, challenges and the yearly commitment.
     "startup_list": [Form("plain", marker="q", method="get", extra_fields=("page",))],
     "startup_edit": [
@@ -388,6 +424,20 @@ def _challenge(w: World):
     if created:
         challenge.municipalities.add(w.municipality)
     return challenge
+
+
+def _project_attachment(w: World):
+    """An attachment of the world's project, made when the form's URL is built (before the
+    state that every hostile request is compared with)."""
+    from django.core.files.base import ContentFile
+
+    from projects.models import ProjectAttachment
+
+    attachment = ProjectAttachment(
+        project=w.register_project, title="Caso", original_name="caso.pdf", sha256="0" * 64
+    )
+    attachment.file.save("caso.pdf", ContentFile(pdfs.pdf_with_pages(1)), save=True)
+    return attachment
 
 
 def _indicator(w: World):
