@@ -187,3 +187,27 @@ def test_list_and_page_run_a_constant_number_of_queries(client):
         count(reverse("challenge_detail", args=[first.slug])),
     )
     assert small == large
+
+
+def test_edit_pages_keep_a_constant_number_of_queries(client, renca):
+    staff = ChapterStaffFactory(chapter=renca.chapter).user
+    enable_totp(staff)
+    client.force_login(staff)
+    challenge = make_challenge([renca])
+
+    def build(n):
+        for _ in range(n):
+            city = MunicipalityFactory(chapter=renca.chapter)
+            challenge.municipalities.add(city)
+            make_project([city], challenge=challenge)
+
+    def count(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    build(2)
+    urls = [reverse("challenge_new"), reverse("challenge_edit", args=[challenge.slug])]
+    small = [count(url) for url in urls]
+    build(6)
+    assert [count(url) for url in urls] == small

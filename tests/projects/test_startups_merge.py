@@ -121,3 +121,40 @@ def test_only_staff_with_two_factor_merge(client, world):
     assert response.status_code == 302 and "security-required" in response["Location"]
     world["duplicate"].refresh_from_db()
     assert world["duplicate"].merged_into is None
+
+
+def test_merge_preview_and_edit_pages_keep_a_constant_number_of_queries(client, staff):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    kept, duplicate = make_startup("Kept"), make_startup("Duplicate")
+    challenge_city = MunicipalityFactory()
+
+    def build(n):
+        for _ in range(n):
+            tag = SectorTag.objects.create(
+                name=f"Tag {SectorTag.objects.count()}", slug=f"t{SectorTag.objects.count()}"
+            )
+            duplicate.sectors.add(tag)
+            make_project([challenge_city], [duplicate])
+            make_project([challenge_city], [kept, duplicate])
+            make_startup()
+
+    def count(url, data=None):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url, data or {}).status_code == 200
+        return len(queries)
+
+    client.force_login(staff)
+    pair = {"duplicate": duplicate.pk, "kept": kept.pk}
+    build(2)
+    small = (
+        count(reverse("startup_merge"), pair),
+        count(reverse("startup_edit", args=[duplicate.slug])),
+    )
+    build(6)
+    large = (
+        count(reverse("startup_merge"), pair),
+        count(reverse("startup_edit", args=[duplicate.slug])),
+    )
+    assert small == large
