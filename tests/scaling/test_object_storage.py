@@ -257,3 +257,27 @@ def test_a_large_file_comes_back_whole_from_the_bucket(bucket, officer_client, a
     response = officer_client.get(reverse("document_download", args=[application.pk, document.pk]))
     assert int(response["Content-Length"]) == len(report)
     assert body_of(response) == report
+
+
+def test_a_project_attachment_is_stored_in_the_bucket(
+    bucket, municipality, officer_client, login, other_officer
+):
+    from projects.models import Project, ProjectAttachment
+    from tests.projects.factories import build_project
+
+    project = build_project(
+        [municipality], title="Proyecto en borrador", visibility=Project.Visibility.DRAFT
+    )
+    case = pdfs.pdf_with_pages(2, "Estudio de caso")
+    response = officer_client.post(
+        reverse("project_attachment_upload", args=[project.slug]),
+        {"title": "Estudio de caso", "file": pdfs.as_upload(case, "caso.pdf")},
+    )
+    assert response.status_code == 302
+    attachment = ProjectAttachment.objects.get()
+    assert bucket.read(attachment.file.name) == case
+    assert_private(bucket, attachment.file.name)
+    download = reverse("project_attachment", args=[project.slug, attachment.pk])
+    assert body_of(officer_client.get(download)) == case
+    assert login(other_officer).get(download).status_code == 404
+    assert_nothing_on_local_disk()
