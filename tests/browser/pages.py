@@ -65,6 +65,14 @@ EXCLUDED: dict[str, str] = {
     "startup_data_json": "JSON download",
     "challenge_data_csv": "CSV download",
     "challenge_data_json": "JSON download",
+    "indicator_delete": "POST only",
+    "indicator_target_delete": "POST only",
+    "measurement_delete": "POST only",
+    "indicators_import_confirm": "POST only (after the preview)",
+    "measurement_evidence": "PDF download",
+    "indicators_csv": "CSV download",
+    "measurements_csv": "CSV download",
+    "measurements_json": "JSON download",
 }
 
 
@@ -128,7 +136,17 @@ BY_NAME: dict[str, Filler] = {
     "startup_edit": lambda w: {"slug": w.extra["startup"].slug},
     "challenge_detail": lambda w: {"slug": w.extra["challenge"].slug},
     "challenge_edit": lambda w: {"slug": w.extra["challenge"].slug},
+    "project_indicators": lambda w: {"slug": w.extra["register_project"].slug},
+    "indicator_create": lambda w: {"slug": w.extra["register_project"].slug},
+    "indicators_import": lambda w: {"slug": w.extra["register_project"].slug},
+    "indicator_edit": lambda w: _indicator_kwargs(w),
+    "indicator_targets": lambda w: _indicator_kwargs(w),
+    "measurement_create": lambda w: _indicator_kwargs(w),
 }
+def _indicator_kwargs(w) -> dict:
+    return {"slug": w.extra["register_project"].slug, "indicator_id": w.extra["indicator"].pk}
+
+
 # A prefix matches only when the rest of the route has no further argument.
 REST = r"[a-z0-9_./-]*$"
 BY_PREFIX: list[tuple[re.Pattern, Filler]] = [

@@ -105,6 +105,42 @@ def _call(chapter: Chapter, staff: User, slug: str, *, opens, closes, publish: b
     return call
 
 
+def _indicator(project, officer: User):
+    """An impact indicator of the published project: baseline, two targets, three measurements
+    (one with evidence), so that its chart, table and forms render."""
+    from datetime import date
+
+    from projects.indicators.models import Indicator, Measurement, Target
+
+    indicator = Indicator.objects.create(
+        project=project,
+        name="Días promedio para derivar un reclamo a su unidad",
+        unit="días",
+        direction="decrease",
+        baseline_value=12,
+        baseline_date=date(2025, 1, 1),
+        created_by=officer,
+    )
+    for end, value in ((date(2025, 12, 31), 6), (date(2026, 12, 31), 2)):
+        Target.objects.create(
+            indicator=indicator, period_start=date(end.year, 1, 1), period_end=end, value=value
+        )
+    for start, end, value in (
+        (date(2025, 1, 1), date(2025, 3, 31), 10),
+        (date(2025, 4, 1), date(2025, 6, 30), 7.5),
+        (date(2025, 7, 1), date(2025, 9, 30), 5),
+    ):
+        Measurement.objects.create(
+            indicator=indicator,
+            period_start=start,
+            period_end=end,
+            value=value,
+            method="Promedio del sistema de reclamos (ficticio)",
+            reported_by=officer,
+        )
+    return indicator
+
+
 def _register_project(city: Municipality, officer: User):
     """A published project of the officer's city with an AI register entry in two versions
     (so the history shows a table of changes) and a draft change since."""
@@ -284,6 +320,7 @@ def build_world() -> World:
     extra["startup"], extra["challenge"] = _startup_and_challenge(
         puente_alto, officer, extra["register_project"]
     )
+    extra["indicator"] = _indicator(extra["register_project"], officer)
 
     return World(
         chapter=chapter,
