@@ -17,12 +17,14 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from itertools import islice
+from operator import itemgetter
 from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -68,10 +70,11 @@ class Getter:
     a related list), turned into its JSON value by `convert`."""
 
     column: str
-    convert: Callable[[Any], Any] = lambda value: value
+    convert: Callable[[Any], Any] | None = None  # None: the column's value as it is
 
     def __call__(self, row: Row) -> Any:
-        return self.convert(row[self.column])
+        value = row[self.column]
+        return value if self.convert is None else self.convert(value)
 
 
 @dataclass(frozen=True)
@@ -105,9 +108,13 @@ class OpenDataField:
         return gettext("%(type)s, may be empty") % {"type": label} if self.nullable else label
 
 
+def _blank_to_none(value: str | None) -> str | None:
+    return value or None
+
+
 def _text(column: str) -> Getter:
     """A text field that may be blank: null when not given."""
-    return Getter(column, lambda value: value or None)
+    return Getter(column, _blank_to_none)
 
 
 def _value(column: str) -> Getter:
@@ -123,7 +130,15 @@ def _coordinate(column: str) -> Getter:
 
 
 def profile_url(slug: str) -> str:
-    return settings.SITE_URL + reverse("municipality_profile", args=[slug])
+    head, tail = _profile_url_parts(settings.SITE_URL, get_script_prefix())
+    return f"{head}{slug}{tail}"
+
+
+@lru_cache(maxsize=8)
+def _profile_url_parts(site_url: str, _script_prefix: str) -> tuple[str, str]:
+    """The profile address around the slug, reversed once rather than once per row."""
+    head, _slug, tail = reverse("municipality_profile", args=["__slug__"]).partition("__slug__")
+    return site_url + head, tail
 
 
 MEMBERSHIP_SCHEMA = {
@@ -383,9 +398,20 @@ COLUMNS: tuple[str, ...] = (
 )
 
 
+# A download turns thousands of rows into records: the fields read as they are come out of a
+# row in one itemgetter call, and only the others go through their conversion.
+_PLAIN = [f for f in FIELDS if f.get.convert is None]
+_PLAIN_NAMES = tuple(f.name for f in _PLAIN)
+_plain_values = itemgetter(*(f.get.column for f in _PLAIN))
+_CONVERTED = tuple((f.name, f.get.column, f.get.convert) for f in FIELDS if f.get.convert)
+
+
 def record_of_row(row: Row) -> dict[str, Any]:
     """The open data of one municipality, as JSON-ready values, from its row."""
-    return {f.name: f.get(row) for f in FIELDS}
+    record = dict(zip(_PLAIN_NAMES, _plain_values(row), strict=True))
+    for name, column, convert in _CONVERTED:
+        record[name] = convert(row[column])
+    return record
 
 
 def _membership(chapter_slug: str, status: str, founding_member: bool, joined_on) -> dict:
@@ -462,6 +488,8 @@ def record(municipality: Municipality) -> dict[str, Any]:
 
 
 def _csv_cell(value: Any) -> str:
+    if type(value) is str:  # the most frequent cell first
+        return "'" + value if value.startswith(FORMULA_PREFIXES) else value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -475,8 +503,29 @@ def _csv_cell(value: Any) -> str:
     return str(value)
 
 
-def csv_row(data: dict[str, Any]) -> list[str]:
+def _number_cell(value: float | int | None) -> Any:
+    return value  # csv.writer writes None as an empty cell and a number as str() does
+
+
+def _boolean_cell(value: bool | None) -> str:
+    return "" if value is None else "true" if value else "false"
+
+
+# One cell writer per field, chosen by its type once (not by testing every value's type).
+_CELLS = tuple(
+    _number_cell
+    if f.type in ("integer", "number")
+    else _boolean_cell
+    if f.type == "boolean"
+    else _csv_cell
+    for f in FIELDS
+)
+_record_values = itemgetter(*FIELD_NAMES)
+
+
+def csv_row(data: dict[str, Any]) -> list[Any]:
     """A record as CSV cells, in the order of `FIELD_NAMES`: empty for null, true/false for
     booleans, lists joined with ";", and text that a spreadsheet would take for a formula
-    prefixed with an apostrophe."""
-    return [_csv_cell(data[name]) for name in FIELD_NAMES]
+    prefixed with an apostrophe (numbers are left to csv.writer, which writes them as str()
+    does and None as an empty cell)."""
+    return [cell(value) for cell, value in zip(_CELLS, _record_values(data), strict=True)]
