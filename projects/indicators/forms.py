@@ -6,8 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from calls.pdfcheck import format_size
-from projects.indicators.csvio import MAX_BYTES, MAX_ROWS
-from projects.indicators.models import Indicator, Measurement, Target
+from projects.indicators.csvio import MAX_BYTES, MAX_ROWS, plain_decimal
+from projects.indicators.models import Indicator, Measurement, Target, check_value
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -38,6 +38,28 @@ class IndicatorForm(forms.ModelForm):
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.project = project
+
+    def clean(self):
+        cleaned = super().clean()
+        measure = cleaned.get("measure")
+        if self.instance.pk and measure and measure != self.initial.get("measure"):
+            for model, label in ((Target, _("target")), (Measurement, _("measurement"))):
+                for value in model.objects.filter(indicator=self.instance).values_list(
+                    "value", flat=True
+                ):
+                    try:
+                        check_value(measure, value, "measure")
+                    except forms.ValidationError:
+                        self.add_error(
+                            "measure",
+                            _(
+                                "A %(kind)s of this indicator (%(value)s) does not fit this "
+                                "measure; correct it first."
+                            )
+                            % {"kind": label, "value": plain_decimal(value)},
+                        )
+                        return cleaned
+        return cleaned
 
     def clean_name(self):
         name = self.cleaned_data["name"]

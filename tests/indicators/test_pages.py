@@ -230,3 +230,17 @@ def test_target_set_replaces_the_value_of_the_same_period(client, officer, permi
     client.post(url, {"period_start": "2026-01-01", "period_end": "2026-12-31", "value": "18"})
     assert permits.targets.get(period_end=dt.date(2026, 12, 31)).value == Decimal(18)
     assert permits.targets.count() == 2
+
+
+def test_changing_the_measure_must_fit_the_values_already_reported(client, officer, permits):
+    client.force_login(officer)
+    url = reverse("indicator_edit", args=[permits.project.slug, permits.pk])
+    response = client.post(url, indicator_data(measure="yes_no"), **EN)
+    assert response.status_code == 400
+    assert "does not fit this measure" in response.content.decode()
+    permits.refresh_from_db()
+    assert permits.measure == "number"
+    response = client.post(url, indicator_data(name="Días por permiso"), **EN)
+    assert response.status_code == 302
+    permits.refresh_from_db()
+    assert permits.name == "Días por permiso"
