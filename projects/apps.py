@@ -14,6 +14,9 @@ class ProjectsConfig(AppConfig):
         _refresh_directory_on_project_changes()
         audit_actions.register()
         register_panels()
+        from projects import api  # the versioned JSON API (helper API)
+
+        api.mount_routers()
 
 
 def _refresh_directory_on_project_changes() -> None:

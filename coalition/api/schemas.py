@@ -74,7 +74,7 @@ def _field(type_: str | list[str], schema: dict[str, Any], name: str, descriptio
     elif "enum" in schema:
         annotation = Literal[tuple(value for value in schema["enum"] if value is not None)]
     else:
-        annotation = _PYTHON_TYPES[type_]
+        annotation = _PYTHON_TYPES.get(type_, Any)  # "any": whatever JSON value
     if nullable:
         annotation = annotation | None
     kwargs = {keyword: schema[key] for key, keyword in _CONSTRAINTS.items() if key in schema}

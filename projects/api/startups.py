@@ -1,0 +1,225 @@
+"""/api/v1/startups/ and /api/v1/challenges/: what the public lists show, with their filters.
+
+Records follow `projects.opendata_startups` (STARTUP_FIELDS, CHALLENGE_FIELDS and their
+columns): plain `values()` and one query per list-valued column, for the page's rows only.
+Startups: those with a published project, not merged away (`public_startups`); challenges:
+open or addressed, never drafts; the projects they list are published ones only.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Annotated, Literal
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from ninja import Path, Query, Router
+from pydantic import BaseModel, Field
+
+from coalition.api import PageParams, current_enum, not_found, page_schema, paginate
+from coalition.api import responses as api_responses
+from municipalities.models import Country
+from projects import opendata_startups as opendata
+from projects import selectors_startups as selectors
+from projects.api.common import (
+    INSTANT_OR_NULL,
+    SLUG_PATTERN,
+    TEXT,
+    TEXTS,
+    URL,
+    choice,
+    jsonable,
+    strict,
+    typed,
+)
+from projects.forms_challenges import ChallengeFilterForm
+from projects.forms_startups import StartupFilterForm
+from projects.models import Area, Challenge, Project, ProjectStartup, SectorTag, StartupCountry
+
+startups = Router(tags=["startups"])
+challenges = Router(tags=["challenges"])
+
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
+
+# --- Startups ------------------------------------------------------------------------------
+
+STARTUP_TYPES = {
+    "slug": TEXT,
+    "name": TEXT,
+    "country": choice(StartupCountry.values),
+    "tax_id": TEXT,
+    "website": TEXT,
+    "description": TEXT,
+    "sectors": TEXTS,
+    "contact_name": TEXT,
+    "contact_email": TEXT,
+    "projects": TEXTS,
+    "url": URL,
+}
+StartupRecord = typed("Startup", opendata.STARTUP_FIELDS, STARTUP_TYPES)
+StartupPage = page_schema(StartupRecord, "StartupPage")
+
+
+def startup_records(rows_query: QuerySet) -> list[dict]:
+    """As `opendata_startups.startup_rows`, for the given startups only (three queries)."""
+    rows = list(rows_query.prefetch_related(None).values(*opendata.STARTUP_COLUMNS))
+    ids = [row["id"] for row in rows]
+    sectors: dict[int, list[str]] = defaultdict(list)
+    projects: dict[int, list[str]] = defaultdict(list)
+    if ids:
+        through = SectorTag.startups.through.objects.filter(startup_id__in=ids)
+        for startup_id, name in through.order_by("sectortag__name").values_list(
+            "startup_id", "sectortag__name"
+        ):
+            sectors[startup_id].append(name)
+        links = ProjectStartup.objects.filter(
+            startup_id__in=ids, project__visibility=Project.Visibility.PUBLISHED
+        ).order_by("project__slug")
+        for startup_id, slug in links.values_list("startup_id", "project__slug"):
+            projects[startup_id].append(slug)
+    for row in rows:
+        row["sectors"] = sectors[row["id"]]
+        row["projects"] = projects[row["id"]]
+    return [jsonable(record) for record in opendata.records(rows, opendata.STARTUP_FIELDS)]
+
+
+class StartupFilters(BaseModel):
+    """The public startup list's filters (forms_startups.StartupFilterForm)."""
+
+    q: str = Field("", max_length=100, description=_("Words to find in the name or description."))
+    country: Literal[("", *StartupCountry.values)] = Field(
+        "", description=_("Country (ISO 3166-1 alpha-2; XX for another).")
+    )
+    sector: str = Field(
+        "",
+        description=_("Slug of a sector."),
+        json_schema_extra=current_enum(
+            "projects.sectors", lambda: [tag.slug for tag in selectors.sector_tags()]
+        ),
+    )
+
+
+@startups.get(
+    "",
+    url_name="api_startup_list",
+    operation_id="listStartups",
+    summary=_("Startups with a published project, by name, a page at a time."),
+    **api_responses(StartupPage, _("A page of startups."), 400),
+)
+def startup_list(request: HttpRequest, filters: Query[StartupFilters], paging: Query[PageParams]):
+    form = strict(StartupFilterForm(request.GET or None, sectors=selectors.sector_tags()))
+    rows = selectors.startup_list(**form.filters())
+    return paginate(request, rows, paging, startup_records)
+
+
+@startups.get(
+    "{slug}/",
+    url_name="api_startup_detail",
+    operation_id="getStartup",
+    summary=_("One startup with a published project."),
+    **api_responses(StartupRecord, _("The startup."), 404),
+)
+def startup_detail(request: HttpRequest, slug: Path[Slug]):
+    found = startup_records(selectors.public_startups().filter(slug=slug))
+    if not found:
+        raise not_found(gettext("There is no startup with a published project at this address."))
+    return found[0]
+
+
+# --- Challenges ----------------------------------------------------------------------------
+
+CHALLENGE_TYPES = {
+    "slug": TEXT,
+    "title": TEXT,
+    "area": choice(Area.values),
+    "status": choice(selectors.PUBLIC_CHALLENGE_STATUSES),
+    "description": TEXT,
+    "affected": TEXT,
+    "data_available": TEXT,
+    "cities": TEXTS,
+    "countries": TEXTS,
+    "projects": TEXTS,
+    "published_at": INSTANT_OR_NULL,
+    "url": URL,
+}
+ChallengeRecord = typed("Challenge", opendata.CHALLENGE_FIELDS, CHALLENGE_TYPES)
+ChallengePage = page_schema(ChallengeRecord, "ChallengePage")
+
+
+def challenge_records(rows_query: QuerySet) -> list[dict]:
+    """As `opendata_startups.challenge_rows`, for the given challenges only (three queries)."""
+    rows = list(rows_query.prefetch_related(None).values(*opendata.CHALLENGE_COLUMNS))
+    ids = [row["id"] for row in rows]
+    cities: dict[int, list[str]] = defaultdict(list)
+    countries: dict[int, list[str]] = defaultdict(list)
+    projects: dict[int, list[str]] = defaultdict(list)
+    if ids:
+        through = Challenge.municipalities.through.objects.filter(challenge_id__in=ids)
+        for challenge_id, slug, country in through.order_by("municipality__name").values_list(
+            "challenge_id", "municipality__slug", "municipality__country"
+        ):
+            cities[challenge_id].append(slug)
+            if country not in countries[challenge_id]:
+                countries[challenge_id].append(country)
+        published = Project.objects.filter(
+            challenge_id__in=ids, visibility=Project.Visibility.PUBLISHED
+        ).order_by("slug")
+        for challenge_id, slug in published.values_list("challenge_id", "slug"):
+            projects[challenge_id].append(slug)
+    for row in rows:
+        row["cities"] = cities[row["id"]]
+        row["countries"] = countries[row["id"]]
+        row["projects"] = projects[row["id"]]
+    return [jsonable(record) for record in opendata.records(rows, opendata.CHALLENGE_FIELDS)]
+
+
+class ChallengeFilters(BaseModel):
+    """The public challenge list's filters (forms_challenges.ChallengeFilterForm)."""
+
+    q: str = Field("", max_length=100, description=_("Words to find in the title or problem."))
+    area: Literal[("", *Area.values)] = Field("", description=_("Area of municipal work."))
+    status: Literal[("", *selectors.PUBLIC_CHALLENGE_STATUSES)] = Field(
+        "", description=_("Status: open or addressed.")
+    )
+    city: str = Field(
+        "",
+        description=_("Slug of a city that publishes a challenge."),
+        json_schema_extra=current_enum(
+            "projects.challenge_cities", lambda: [c.slug for c in selectors.challenge_cities()]
+        ),
+    )
+    country: Literal[("", *Country.values)] = Field(
+        "", description=_("Country of a publishing city (ISO 3166-1 alpha-2).")
+    )
+
+
+@challenges.get(
+    "",
+    url_name="api_challenge_list",
+    operation_id="listChallenges",
+    summary=_("Open and addressed challenges, newest first, a page at a time."),
+    **api_responses(ChallengePage, _("A page of challenges."), 400),
+)
+def challenge_list(
+    request: HttpRequest, filters: Query[ChallengeFilters], paging: Query[PageParams]
+):
+    form = strict(ChallengeFilterForm(request.GET or None, cities=selectors.challenge_cities()))
+    rows = selectors.challenge_list(**form.filters())
+    return paginate(request, rows, paging, challenge_records)
+
+
+@challenges.get(
+    "{slug}/",
+    url_name="api_challenge_detail",
+    operation_id="getChallenge",
+    summary=_("One open or addressed challenge."),
+    **api_responses(ChallengeRecord, _("The challenge."), 404),
+)
+def challenge_detail(request: HttpRequest, slug: Path[Slug]):
+    public = Challenge.objects.filter(status__in=selectors.PUBLIC_CHALLENGE_STATUSES)
+    found = challenge_records(public.filter(slug=slug))
+    if not found:
+        raise not_found(gettext("There is no published challenge at this address."))
+    return found[0]
