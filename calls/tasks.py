@@ -4,11 +4,12 @@ from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
 from calls import services
+from coalition.storage import transient_storage_errors
 
-# A lost database connection or a storage hiccup must not lose a receipt or a dossier: retry
-# with a growing wait (10 s, 20 s ... 10 min). Both services check what exists first, so a
-# retry never sends or renders twice.
-TRANSIENT = (OperationalError, InterfaceError, OSError)
+# A lost database connection or a storage hiccup (the disk, or the object storage's server)
+# must not lose a receipt or a dossier: retry with a growing wait (10 s, 20 s ... 10 min).
+# Both services check what exists first, so a retry never sends or renders twice.
+TRANSIENT = (OperationalError, InterfaceError, *transient_storage_errors())
 RETRY = {
     "autoretry_for": TRANSIENT,
     "retry_backoff": 10,

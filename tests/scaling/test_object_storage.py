@@ -281,3 +281,30 @@ def test_a_project_attachment_is_stored_in_the_bucket(
     assert body_of(officer_client.get(download)) == case
     assert login(other_officer).get(download).status_code == 404
     assert_nothing_on_local_disk()
+
+
+def test_a_missing_object_leaves_a_notice_in_the_dossier(bucket, application, officer):
+    """An object gone from the bucket is reported like a file gone from the disk."""
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from calls import services
+
+    fill_in(application, officer)
+    letter = application.documents.get(kind=Document.Kind.LETTER)
+    bucket.client.delete_object(Bucket=bucket.name, Key=letter.file.name)
+    application = services.application_render_dossier(application_id=application.pk)
+    reader = PdfReader(io.BytesIO(bucket.read(application.dossier.name)))
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    with translation.override("es"):
+        assert gettext("The file could not be read; it is not included.") in text
+
+
+def test_object_storage_errors_make_receipts_and_dossiers_retry():
+    from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeoutError
+
+    from calls import tasks
+
+    for task in (tasks.send_submission_receipt, tasks.render_dossier):
+        for error in (ClientError, EndpointConnectionError, ReadTimeoutError, OSError):
+            assert issubclass(error, task.autoretry_for), (task.name, error)
