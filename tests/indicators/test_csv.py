@@ -179,3 +179,11 @@ def test_semicolons_decimal_commas_and_names(client, officer, permits):
     client.post(reverse("indicators_import_confirm", args=[permits.project.slug]), {"token": token})
     created = Measurement.objects.get(period_end="2026-12-31")
     assert str(created.value) == "22.5000" and created.method == "=Promedio"
+
+
+def test_open_data_defuses_text_but_not_numbers(client, permits):
+    measure(permits, "2025-04-01", "2025-06-30", -3, method="@SUM(A1)")
+    body = b"".join(client.get(reverse("measurements_csv")).streaming_content).decode()
+    rows = list(csv.DictReader(io.StringIO(body)))
+    row = next(r for r in rows if r["period_end"] == "2025-06-30")
+    assert row["value"] == "-3" and row["method"] == "'@SUM(A1)"
