@@ -31,7 +31,7 @@ SECTORS = {
 STARTUPS = [
     {
         "slug": "permisia",
-        "name": "Permisia SpA (ficticio)",
+        "name": "Permisia SpA (ficticia)",
         "country": "CL",
         "tax_id": "76.086.428-5",
         "website": "https://permisia.example",
@@ -44,7 +44,7 @@ STARTUPS = [
     },
     {
         "slug": "ciudata",
-        "name": "Ciudata SAS (ficticio)",
+        "name": "Ciudata SAS (ficticia)",
         "country": "AR",
         "tax_id": "30-71234567-1",
         "website": "https://ciudata.example",
@@ -55,34 +55,47 @@ STARTUPS = [
         "sectors": ["govtech", "lenguaje-natural", "atencion-ciudadana"],
     },
     {
-        "slug": "mirada-urbana",
-        "name": "Mirada Urbana SpA (ficticio)",
+        "slug": "rutaverde",
+        "name": "RutaVerde Analytics SpA (ficticia)",
         "country": "CL",
         "tax_id": "76.543.210-3",
-        "website": "https://miradaurbana.example",
-        "description": "Visión por computador para el estado de veredas, luminarias y "
-        "microbasurales. " + FICTIONAL,
+        "website": "https://rutaverde.example",
+        "description": "Optimización de rutas de recolección de residuos y visión por computador "
+        "para detectar microbasurales. " + FICTIONAL,
         "contact_name": "",
-        "contact_email": "equipo@miradaurbana.example",
-        "sectors": ["vision-computador", "govtech"],
+        "contact_email": "equipo@rutaverde.example",
+        "sectors": ["vision-computador", "movilidad", "govtech"],
     },
     {
-        "slug": "vecinal-ia",
-        "name": "Vecinal IA SpA (ficticio)",
+        "slug": "vozmunicipal",
+        "name": "VozMunicipal SpA (ficticia)",
         "country": "CL",
         "tax_id": "77.123.456-9",
         "website": "",
-        "description": "Priorización de solicitudes vecinales y respuestas sugeridas a "
-        "funcionarios municipales. " + FICTIONAL,
+        "description": "Clasificación de reclamos vecinales, asistentes de trámites y "
+        "transcripción de sesiones con modelos de lenguaje. " + FICTIONAL,
         "contact_name": "Ignacio Pérez (ficticio)",
-        "contact_email": "ignacio@vecinalia.example",
+        "contact_email": "ignacio@vozmunicipal.example",
         "sectors": ["atencion-ciudadana", "lenguaje-natural"],
     },
     {
-        "slug": "datos-del-sur",
-        "name": "Datos del Sur SAS (ficticio)",
+        "slug": "agroriego",
+        "name": "AgroRiego Andino SAS (ficticia)",
         "country": "AR",
         "tax_id": "30-71654321-4",
+        "website": "https://agroriego.example",
+        "description": "Sensores de humedad y modelos de riego para el arbolado urbano. "
+        + FICTIONAL,
+        "contact_name": "",
+        "contact_email": "",
+        "sectors": ["govtech"],
+    },
+    {
+        # No project yet: its page stays private until a project of it is published.
+        "slug": "datos-del-sur",
+        "name": "Datos del Sur SAS (ficticia)",
+        "country": "AR",
+        "tax_id": "30-70987654-2",
         "website": "https://datosdelsur.example",
         "description": "Publicación de datos abiertos municipales y modelos de demanda de "
         "transporte. " + FICTIONAL,
