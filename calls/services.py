@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from datetime import timedelta
 from typing import Any
 
@@ -33,7 +34,10 @@ from coalition.audit import record_event
 from coalition.emails import send_email_to_user
 from coalition.models import User
 from coalition.outbox import enqueue
+from coalition.storage import delete_after_commit, transient_storage_errors
 from municipalities.models import Municipality
+
+logger = logging.getLogger(__name__)
 
 REMINDER_DAYS = (7, 3, 1)
 
@@ -396,7 +400,13 @@ def application_upload_document(
         signed_at=facts.signed_at,
         uploaded_by=actor,
     )
-    document.file.save(f"{kind}-{facts.sha256[:16]}.pdf", upload, save=False)
+    try:
+        document.file.save(f"{kind}-{facts.sha256[:16]}.pdf", upload, save=False)
+    except transient_storage_errors() as error:
+        logger.error("Upload to application %s not stored: %s", application.pk, error)
+        raise ValidationError(
+            _("The file could not be stored just now; please upload it again in a minute.")
+        ) from error
     try:
         with transaction.atomic():
             attach_document(document, replaces=replaces)
@@ -438,8 +448,7 @@ def attach_document(document: Document, *, replaces: int | None) -> None:
             raise ValidationError(slot_taken_message())
         for previous in previous_documents:
             # The old file goes only once the new one is committed: a rollback keeps it.
-            stale_name, storage = previous.file.name, previous.file.storage
-            transaction.on_commit(lambda name=stale_name, s=storage: s.delete(name))
+            delete_after_commit(previous.file.storage, [previous.file.name])
             previous.delete()
     document.application = application
     document.save()
@@ -509,8 +518,7 @@ def application_submit(*, application: Application, actor: User) -> Application:
         details={"content_hash": application.content_hash},
     )
     if stale_receipt:
-        storage = application.receipt.storage
-        transaction.on_commit(lambda: storage.delete(stale_receipt))
+        delete_after_commit(application.receipt.storage, [stale_receipt])
     application_id = application.pk
     # Through the outbox: with the broker down the submission still answers, and the
     # receipt follows once it is back.

@@ -25,6 +25,7 @@ from coalition.models import User
 from coalition.outbox import enqueue
 from coalition.pdf import render_pdf
 from coalition.permissions import is_chapter_staff
+from coalition.storage import delete_after_commit
 
 CSV_HEADER = [
     "application",
@@ -59,8 +60,7 @@ def exports_purge(*, older_than_days: int = EXPORT_LIFETIME_DAYS) -> int:
     old = list(CommitteeExport.objects.filter(requested_at__lt=cutoff))
     names = [export.file.name for export in old if export.file]
     CommitteeExport.objects.filter(pk__in=[export.pk for export in old]).delete()
-    storage = CommitteeExport._meta.get_field("file").storage
-    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+    delete_after_commit(CommitteeExport._meta.get_field("file").storage, names)
     return len(old)
 
 

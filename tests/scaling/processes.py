@@ -122,7 +122,9 @@ def wait_for(
 
 
 def answers(url: str) -> bool:
-    try:
-        return requests.get(url, timeout=2).status_code == 200
-    except requests.RequestException:
-        return False
+    with requests.Session() as session:
+        session.trust_env = False
+        try:
+            return session.get(url, timeout=2).status_code == 200
+        except requests.RequestException:
+            return False

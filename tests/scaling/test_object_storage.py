@@ -27,8 +27,10 @@ from calls.models import Application, Document
 from calls.review.models import CommitteeExport
 from coalition import services as coalition_services
 from coalition.models import GeneratedDocument
+from coalition.settings import s3_storage
 from tests.calls import pdfs
 from tests.calls.helpers import fill_in
+from tests.scaling.s3 import ACCESS_KEY, SECRET_KEY
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +42,9 @@ def body_of(response) -> bytes:
 
 def assert_private(bucket, key: str) -> None:
     """Without credentials the object cannot be read, and no grant makes it public."""
-    anonymous_get = requests.get(bucket.public_url(key), timeout=10)
+    with requests.Session() as session:
+        session.trust_env = False  # straight to the local server
+        anonymous_get = session.get(bucket.public_url(key), timeout=10)
     assert anonymous_get.status_code == 403, (key, anonymous_get.status_code)
     assert bucket.public_grants(key) == []
 
@@ -308,3 +312,51 @@ def test_object_storage_errors_make_receipts_and_dossiers_retry():
     for task in (tasks.send_submission_receipt, tasks.render_dossier):
         for error in (ClientError, EndpointConnectionError, ReadTimeoutError, OSError):
             assert issubclass(error, task.autoretry_for), (task.name, error)
+
+
+def test_an_upload_the_object_storage_refuses_is_reported_at_the_field(
+    bucket, settings, officer_client, application
+):
+    gone = s3_storage({**bucket.environment(), "STORAGE_S3_BUCKET": "coalition-gone"})
+    gone["OPTIONS"].update(access_key=ACCESS_KEY, secret_key=SECRET_KEY)
+    settings.STORAGES = {**settings.STORAGES, "default": gone}
+    response = officer_client.post(
+        reverse("application_upload", args=[application.pk]),
+        {"kind": Document.Kind.LETTER, "file": pdfs.as_upload(pdfs.signed_pdf(), "carta.pdf")},
+    )
+    assert response.status_code == 400
+    assert "could not be stored just now" in response.content.decode()
+    assert not application.documents.exists()
+
+
+def test_a_failed_deletion_after_commit_does_not_fail_the_request(
+    bucket, officer_client, application, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    from botocore.exceptions import EndpointConnectionError
+    from storages.backends.s3 import S3Storage
+
+    upload = reverse("application_upload", args=[application.pk])
+    officer_client.post(
+        upload, {"kind": Document.Kind.LETTER, "file": pdfs.as_upload(pdfs.signed_pdf())}
+    )
+    first = application.documents.get()
+
+    def unreachable(self, name):
+        raise EndpointConnectionError(endpoint_url=bucket.endpoint)
+
+    monkeypatch.setattr(S3Storage, "delete", unreachable)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = officer_client.post(
+            upload,
+            {
+                "kind": Document.Kind.LETTER,
+                "file": pdfs.as_upload(pdfs.pdf_with_pages(1), "carta-2.pdf"),
+                "replaces": first.pk,
+            },
+        )
+    assert response.status_code == 302
+    second = application.documents.get()
+    assert second.pk != first.pk
+    # The old object is left behind (private), and the operators are told.
+    assert first.file.name in bucket.object_keys()
+    assert "left behind" in caplog.text

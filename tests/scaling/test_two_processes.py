@@ -51,6 +51,7 @@ class Browser:
 
     def __init__(self) -> None:
         self.session = requests.Session()
+        self.session.trust_env = False  # straight to 127.0.0.1, whatever proxy is configured
         self.session.cookies.set("django_language", "en")
         self.session.headers["Host"] = HOST
         # No idle kept-alive connection holds a web process when the test stops it.
