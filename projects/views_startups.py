@@ -36,7 +36,9 @@ def startup_list(request: HttpRequest) -> HttpResponse:
 def startup_detail(request: HttpRequest, slug: str) -> HttpResponse:
     startup = selectors.startup_for_view(request.user, slug)
     if startup.merged_into_id is not None:
-        return redirect("startup_detail", slug=_final(startup).slug, permanent=True)
+        # The kept record answers by its own rule: no hint of a record the reader may not see.
+        kept = selectors.startup_for_view(request.user, _final(startup).slug)
+        return redirect("startup_detail", slug=kept.slug, permanent=True)
     return render(
         request,
         "projects/startups/detail.html",

@@ -158,3 +158,9 @@ def test_merge_preview_and_edit_pages_keep_a_constant_number_of_queries(client, 
         count(reverse("startup_edit", args=[duplicate.slug])),
     )
     assert small == large
+
+
+def test_a_merged_record_does_not_reveal_a_kept_record_without_published_project(client, db):
+    kept = make_startup("Privada")
+    duplicate = make_startup("Duplicada", merged_into=kept)
+    assert client.get(reverse("startup_detail", args=[duplicate.slug])).status_code == 404
