@@ -208,6 +208,11 @@ class AttachmentForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
 
+    def __init__(self, *args, **kwargs):
+        # Shown on the edit page beside the project form, which has a "title" too.
+        kwargs.setdefault("auto_id", "attachment_%s")
+        super().__init__(*args, **kwargs)
+
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
