@@ -1,10 +1,18 @@
+import hashlib
+import re
+
 from django.conf import settings
 from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.messages.storage import default_storage
 from django.core.exceptions import PermissionDenied
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
 from django.utils.functional import SimpleLazyObject, empty
+from django.utils.http import parse_http_date_safe
 
 
 def language_for(request) -> str:
@@ -71,3 +79,73 @@ class LazyMessageMiddleware(MessageMiddleware):
         if isinstance(messages, SimpleLazyObject) and messages._wrapped is empty:
             return response
         return super().process_response(request, response)
+
+
+# The CSRF token in a page is masked afresh on every render (against BREACH), so two
+# renders of the same page never have the same bytes; any of those tokens is good for the
+# visitor's cookie, so the ETag leaves them out and says it is weak.
+_CSRF_TOKENS = re.compile(rb'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[A-Za-z0-9]{64}')
+
+
+def page_etag(content: bytes) -> str:
+    digest = hashlib.md5(_CSRF_TOKENS.sub(rb"\1", content), usedforsecurity=False).hexdigest()
+    return f'W/"{digest}"'
+
+
+class PublicPageCacheMiddleware:
+    """Anonymous pages that carry nothing of the visitor's own say so, so that a proxy in
+    front (and the browser) may keep them for `PUBLIC_PAGE_MAX_AGE` seconds and revalidate
+    them with their ETag (a 304 without a body).
+
+    A response qualifies when it is a complete 200 to a GET or HEAD, sets no cookie (but the
+    renewal of the visitor's unchanged CSRF cookie, dropped), has no Cache-Control of its own
+    (views that chose one keep it), and the visitor is anonymous with neither a session nor
+    pending messages. The first visit, which sets the CSRF cookie of the language switcher,
+    does not qualify; the responses vary on Cookie (the language, the CSRF token in the
+    forms), so a shared cache never hands one visitor's copy to another: it serves the
+    repeat visits of each visitor, and any visitor's 304s. Signed-in pages are untouched.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not self.is_public(request, response):
+            return response
+        # Django sends the CSRF cookie again with every page that holds the token, only to
+        # renew its expiry: not on a public page (it renews on the forms' own pages).
+        response.cookies.pop(settings.CSRF_COOKIE_NAME, None)
+        if not response.has_header("ETag"):
+            response["ETag"] = page_etag(response.content)
+        # Some views answer an htmx request with a part of the page at the same address.
+        patch_vary_headers(response, ("HX-Request", "HX-Target"))
+        patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
+        last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+        return get_conditional_response(
+            request, etag=response["ETag"], last_modified=last_modified, response=response
+        )
+
+    @staticmethod
+    def is_public(request, response) -> bool:
+        if request.method not in ("GET", "HEAD") or response.status_code != 200:
+            return False
+        if response.streaming or response.has_header("Cache-Control"):
+            return False
+        if response.cookies and not PublicPageCacheMiddleware.only_csrf_renewal(request, response):
+            return False
+        cookies = request.COOKIES
+        if cookies.get(settings.SESSION_COOKIE_NAME) or cookies.get("messages"):
+            return False
+        user = getattr(request, "user", None)
+        return user is not None and not user.is_authenticated
+
+    @staticmethod
+    def only_csrf_renewal(request, response) -> bool:
+        """The only cookie set is the visitor's CSRF cookie, unchanged."""
+        sent = response.cookies.get(settings.CSRF_COOKIE_NAME)
+        return (
+            len(response.cookies) == 1
+            and sent is not None
+            and sent.value == request.COOKIES.get(settings.CSRF_COOKIE_NAME)
+        )

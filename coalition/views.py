@@ -35,7 +35,9 @@ AREA_DASHBOARDS = {
 
 def healthz(request: HttpRequest) -> HttpResponse:
     """Liveness check for load balancers, and the trivial baseline view of the benchmarks."""
-    return HttpResponse("ok", content_type="text/plain")
+    response = HttpResponse("ok", content_type="text/plain")
+    response["Cache-Control"] = "no-store"  # always asked of the process itself
+    return response
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -139,5 +139,5 @@ def map_data(request: HttpRequest) -> HttpResponse:
     """Listed municipalities with coordinates, as a GeoJSON FeatureCollection."""
     response = HttpResponse(map_data_body(request), content_type="application/geo+json")
     # Kept by the browser but checked every time: a repeat visit is a 304 without a body.
-    patch_cache_control(response, no_cache=True)
+    patch_cache_control(response, public=True, no_cache=True)
     return response
