@@ -132,3 +132,16 @@ def test_the_entry_page_has_the_summary_first_then_sections(project, officer):
     assert "Limited risk" in page and "In use" in page
     assert "limited" not in page.replace("badge-risk-limited", "")
     assert 'href="https://example.org/eipd.pdf"' in page
+
+
+def test_the_database_refuses_to_change_a_version_but_lets_its_publisher_go(project, officer):
+    from django.db import DatabaseError, transaction
+
+    version = publish(project, officer)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        RegisterEntryVersion.objects.filter(pk=version.pk).update(summary="otra cosa")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        RegisterEntryVersion.objects.filter(pk=version.pk).update(number=7)
+    officer.delete()  # published_by is set to NULL: allowed
+    version.refresh_from_db()
+    assert version.published_by is None and version.summary != "otra cosa"
