@@ -53,6 +53,7 @@ PROJECT_FIELDS = [
     "summary",
     "reporting_period_months",
 ]
+DOUBLE_SUBMIT_WINDOW = dt.timedelta(minutes=5)
 # Paths under /projects/ that a project slug must not take.
 RESERVED_SLUGS = frozenset({"new"})
 # Revision keys that are not model fields.
@@ -166,8 +167,18 @@ def project_create(
     status_date: dt.date | None = None,
     status: str = Project.Status.IDEA,
 ) -> Project:
-    """Register a draft project of the actor's city (and the other cities they chose)."""
+    """Register a draft project of the actor's city (and the other cities they chose).
+
+    A second submission of the same form (a double click, a resent POST) within a few
+    minutes returns the project the first one created instead of a duplicate."""
     _check_own_city(actor, cities)
+    recent = Project.objects.filter(
+        created_by=actor,
+        title=data.get("title", ""),
+        created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+    ).first()
+    if recent is not None:
+        return recent
     _check_dates(data.get("start_date"), data.get("end_date"))
     fields = {name: data[name] for name in PROJECT_FIELDS if name in data}
     project = Project(

@@ -72,7 +72,11 @@ def project_history(request: HttpRequest, slug: str) -> HttpResponse:
     moderators."""
     project = access_project_for_view(request.user, slug)
     insider = can_edit_project(request.user, project) or can_moderate_project(request.user, project)
-    page = Paginator(selectors.project_revisions(project), 20).get_page(request.GET.get("page"))
+    revisions = selectors.project_revisions(project)
+    if not insider:
+        # The public reads what changed since publication, not the drafts before it.
+        revisions = revisions.filter(created_at__gte=project.published_at)
+    page = Paginator(revisions, 20).get_page(request.GET.get("page"))
     revisions = [(revision, revision_rows(revision)) for revision in page.object_list]
     links = list(project.city_links.all())
     return render(

@@ -271,3 +271,29 @@ def test_staff_withdraw_with_reason_and_restore(
         "project.withdraw",
         "project.restore",
     }
+
+
+def test_a_double_submit_registers_one_project(client, officer, la_serena):
+    client.force_login(officer)
+    data = new_project_data(la_serena)
+    first = client.post(reverse("project_create"), data)
+    second = client.post(reverse("project_create"), data)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert Project.objects.count() == 1
+
+
+def test_the_public_history_starts_at_publication(client, officer, la_serena):
+    draft = build_project([la_serena], visibility=Project.Visibility.DRAFT)
+    ProjectRevision.objects.create(
+        project=draft, author=officer, changes={"summary": {"old": "", "new": "Texto interno"}}
+    )
+    client.force_login(officer)
+    client.post(reverse("project_publish", args=[draft.slug]))
+    draft.refresh_from_db()
+    assert draft.is_published
+    url = reverse("project_history", args=[draft.slug])
+    assert "Texto interno" in client.get(url).content.decode()
+    client.logout()
+    html = client.get(url).content.decode()
+    assert "Texto interno" not in html and officer.full_name not in html
