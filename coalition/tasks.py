@@ -11,6 +11,7 @@ from django.conf import settings
 
 from coalition import emails, outbox, services
 from coalition.models import User
+from coalition.storage import transient_storage_errors
 
 logger = logging.getLogger(__name__)
 
@@ -54,9 +55,11 @@ def send_user_email(
     if user is None:
         return
     message = emails.render_email(template=template, context=context, language=user.language)
+    # Retried when the mail server fails on the connection (smtplib's errors are OSErrors)
+    # or the storage the attachments are read from (a receipt) cannot be reached.
     try:
         emails.deliver(to=[user.email], attachments=attachments, **message)
-    except OSError as error:
+    except transient_storage_errors() as error:
         retry_mail_later(self, error)
 
 

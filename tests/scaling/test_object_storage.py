@@ -360,3 +360,28 @@ def test_a_failed_deletion_after_commit_does_not_fail_the_request(
     # The old object is left behind (private), and the operators are told.
     assert first.file.name in bucket.object_keys()
     assert "left behind" in caplog.text
+
+
+def test_a_receipt_e_mail_waits_for_the_object_storage(bucket, officer, monkeypatch):
+    """The attachment cannot be read: the e-mail is retried later like a mail server outage."""
+    from botocore.exceptions import EndpointConnectionError
+    from storages.backends.s3 import S3Storage
+
+    from coalition import tasks
+
+    retried = []
+    monkeypatch.setattr(tasks, "retry_mail_later", lambda task, error: retried.append(error))
+
+    def unreachable(*args, **kwargs):
+        raise EndpointConnectionError(endpoint_url=bucket.endpoint)
+
+    monkeypatch.setattr(S3Storage, "_open", unreachable)
+    tasks.send_user_email.apply(
+        args=[
+            officer.pk,
+            "application_submitted",
+            {"call": "Convocatoria", "municipality": "Peñalolén", "application_id": 1},
+            ["receipts/2026/receipt-1.pdf"],
+        ]
+    )
+    assert [type(error) for error in retried] == [EndpointConnectionError]
