@@ -100,8 +100,13 @@ def selected_municipalities(call: Call, now=None) -> list:
     )
 
 
-def access_call_for_staff(user: User, slug: str) -> Call:
-    call = with_structure(Call.objects.all()).filter(slug=slug).first()
+def access_call_for_staff(user: User, slug: str, *, rubric: bool = True) -> Call:
+    """A call its staff may manage, with its structure (without the rubric if not `rubric`:
+    the applications table reads only the requirements and questions)."""
+    calls = with_structure(Call.objects.all())
+    if not rubric:
+        calls = Call.objects.select_related("chapter").prefetch_related("requirements", "questions")
+    call = calls.filter(slug=slug).first()
     if call is None:
         raise Http404
     if not can_manage_call(user, call):

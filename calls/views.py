@@ -398,7 +398,7 @@ def staff_call_publish(request: HttpRequest, slug: str) -> HttpResponse:
 
 @area_required(Area.STAFF)
 def staff_call_applications(request: HttpRequest, slug: str) -> HttpResponse:
-    call = selectors.access_call_for_staff(request.user, slug)
+    call = selectors.access_call_for_staff(request.user, slug, rubric=False)
     form = StaffApplicationFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     applications = selectors.call_applications_for_staff(
