@@ -164,9 +164,10 @@ def get_api() -> CoalitionAPI:
         title=_("Municipal AI Coalition: open data API"),
         version=API_VERSION,
         description=_(
-            "Public data about the member municipalities of the coalitions. Read-only, no "
-            "authentication; the same filters as the member directory. Every error is "
-            "JSON with an error code and a message."
+            "Public data of the coalitions: member municipalities, and the published "
+            "projects, startups, challenges, impact indicators and AI register entries. "
+            "Read-only, no authentication; each list takes the filters of its public page. "
+            "Every error is JSON with an error code and a message."
         ),
         openapi_url=None,  # served by `openapi_document`, with the API's JSON errors
         docs_url=None,
