@@ -156,6 +156,13 @@ def refresh_search_text(project: Project) -> None:
     Project.objects.filter(pk=project.pk).update(search_text=search_text_for(project))
 
 
+def refresh_search_texts_of_startup(startup: Startup) -> None:
+    """After a startup is renamed or merged: the directory's search text of its projects
+    (for startups.services to call; a few queries per project, projects are few per startup)."""
+    for project in Project.objects.filter(startup_links__startup=startup).distinct():
+        refresh_search_text(project)
+
+
 @transaction.atomic
 def project_create(
     *,
