@@ -34,15 +34,16 @@ def strict(form: forms.Form) -> forms.Form:
     return form
 
 
-def jsonable(value: Any) -> Any:
-    """Dates, instants, decimals and UUIDs as the downloads write them (DjangoJSONEncoder)."""
-    if isinstance(value, dict):
-        return {key: jsonable(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [jsonable(item) for item in value]
-    if isinstance(value, dt.date | dt.time | decimal.Decimal | uuid.UUID):
-        return _ENCODER.default(value)
-    return value
+_CONVERTED = (dt.date, dt.time, decimal.Decimal, uuid.UUID)
+
+
+def jsonable(record: dict[str, Any]) -> dict[str, Any]:
+    """A record's dates, instants, decimals and UUIDs as the downloads write them
+    (DjangoJSONEncoder); lists of plain values are left as they are."""
+    return {
+        key: _ENCODER.default(value) if isinstance(value, _CONVERTED) else value
+        for key, value in record.items()
+    }
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,6 @@ from coalition.api import PageParams, model_from_schema, not_found, page_schema,
 from coalition.api import responses as api_responses
 from municipalities.models import Country
 from projects.access import public_projects
-from projects.api.common import jsonable
 from projects.indicators.csvio import plain_decimal
 from projects.indicators.models import Indicator, Measurement, Target
 from projects.models import ProjectCity
@@ -116,6 +115,7 @@ def public_indicators() -> QuerySet[Indicator]:
 def indicator_records(indicators: QuerySet[Indicator]) -> list[dict]:
     rows = list(indicators.values(*COLUMNS))
     ids = [row["id"] for row in rows]
+    project_slugs = {row["id"]: row["project__slug"] for row in rows}
     targets: dict[int, list[dict]] = defaultdict(list)
     measurements: dict[int, list[dict]] = defaultdict(list)
     if ids:
@@ -124,8 +124,12 @@ def indicator_records(indicators: QuerySet[Indicator]) -> list[dict]:
             .order_by("period_end", "id")
             .values("indicator_id", "period_start", "period_end", "value")
         ):
-            targets[target.pop("indicator_id")].append(
-                jsonable({**target, "value": _number(target["value"])})
+            targets[target["indicator_id"]].append(
+                {
+                    "period_start": target["period_start"].isoformat(),
+                    "period_end": target["period_end"].isoformat(),
+                    "value": _number(target["value"]),
+                }
             )
         evidence = settings.SITE_URL + reverse("measurement_evidence", args=["SLUG", 0]).replace(
             "/0/", "/ID/"
@@ -136,7 +140,6 @@ def indicator_records(indicators: QuerySet[Indicator]) -> list[dict]:
             .values(
                 "id",
                 "indicator_id",
-                "indicator__project__slug",
                 "period_start",
                 "period_end",
                 "value",
@@ -148,39 +151,36 @@ def indicator_records(indicators: QuerySet[Indicator]) -> list[dict]:
         ):
             url = None
             if m["evidence"]:
-                url = evidence.replace("SLUG", m["indicator__project__slug"]).replace(
+                url = evidence.replace("SLUG", project_slugs[m["indicator_id"]]).replace(
                     "ID", str(m["id"])
                 )
             measurements[m["indicator_id"]].append(
-                jsonable(
-                    {
-                        "period_start": m["period_start"],
-                        "period_end": m["period_end"],
-                        "value": _number(m["value"]),
-                        "method": m["method"],
-                        "evidence_link": m["evidence_link"] or None,
-                        "evidence_url": url,
-                        "reported_at": m["reported_at"],
-                    }
-                )
+                {
+                    "period_start": m["period_start"].isoformat(),
+                    "period_end": m["period_end"].isoformat(),
+                    "value": _number(m["value"]),
+                    "method": m["method"],
+                    "evidence_link": m["evidence_link"] or None,
+                    "evidence_url": url,
+                    # As the measurements' open data writes it.
+                    "reported_at": m["reported_at"].isoformat(timespec="seconds"),
+                }
             )
     return [
-        jsonable(
-            {
-                "indicator_id": row["id"],
-                "project": row["project__slug"],
-                "project_title": row["project__title"],
-                "indicator": row["name"],
-                "description": row["description"],
-                "unit": row["unit"],
-                "measure": row["measure"],
-                "direction": row["direction"],
-                "baseline_value": _number(row["baseline_value"]),
-                "baseline_date": row["baseline_date"],
-                "targets": targets[row["id"]],
-                "measurements": measurements[row["id"]],
-            }
-        )
+        {
+            "indicator_id": row["id"],
+            "project": row["project__slug"],
+            "project_title": row["project__title"],
+            "indicator": row["name"],
+            "description": row["description"],
+            "unit": row["unit"],
+            "measure": row["measure"],
+            "direction": row["direction"],
+            "baseline_value": _number(row["baseline_value"]),
+            "baseline_date": row["baseline_date"].isoformat(),
+            "targets": targets[row["id"]],
+            "measurements": measurements[row["id"]],
+        }
         for row in rows
     ]
 
