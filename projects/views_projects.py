@@ -73,7 +73,7 @@ def project_history(request: HttpRequest, slug: str) -> HttpResponse:
     project = access_project_for_view(request.user, slug)
     insider = can_edit_project(request.user, project) or can_moderate_project(request.user, project)
     revisions = selectors.project_revisions(project)
-    if not insider:
+    if not insider and project.published_at is not None:
         # The public reads what changed since publication, not the drafts before it.
         revisions = revisions.filter(created_at__gte=project.published_at)
     page = Paginator(revisions, 20).get_page(request.GET.get("page"))
