@@ -10,7 +10,7 @@ draft. The entry's address is its project's slug, as on the register page.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -37,7 +37,7 @@ from projects.api.common import (
 from projects.models import Area
 from projects.register import opendata
 from projects.register.forms import RegisterFilterForm
-from projects.register.models import EntryStatus, RiskLevel
+from projects.register.models import EntryStatus, RegisterEntryVersion, RiskLevel
 from projects.register.selectors import (
     RegisterFilters,
     listed_cities,
@@ -110,6 +110,26 @@ RegisterRecord = typed("RegisterEntry", [_Column(column) for column in opendata.
 RegisterPage = page_schema(RegisterRecord, "RegisterEntryPage")
 
 
+class RegisterVersion(BaseModel):
+    """One published version of an entry, as its public history lists it."""
+
+    number: int = Field(ge=1, description=_("Version number, from 1."))
+    published_at: str = Field(json_schema_extra={"format": "date-time"})
+    change_note: str = Field(description=_("What changed, in the publisher's words."))
+    status: Literal[tuple(EntryStatus.values)]
+    risk_level: Literal[tuple(RiskLevel.values)]
+    summary: str
+    changes: dict[str, dict[str, Any]] = Field(
+        description=_(
+            "The fields that differ from the previous version, each with its old and new "
+            "value ({} for version 1)."
+        )
+    )
+
+
+RegisterVersionPage = page_schema(RegisterVersion, "RegisterVersionPage")
+
+
 def register_records(entries: QuerySet) -> list[dict]:
     rows = entries.prefetch_related(None).values(*opendata.VALUES)
     return [jsonable(opendata.record(row)) for row in rows]
@@ -163,3 +183,29 @@ def register_detail(request: HttpRequest, slug: Path[Annotated[str, Field(patter
     if not found:
         raise not_found(gettext("There is no public register entry at this address."))
     return found[0]
+
+
+def version_records(versions: QuerySet[RegisterEntryVersion]) -> list[dict]:
+    rows = versions.values(
+        "number", "published_at", "change_note", "status", "risk_level", "summary", "changes"
+    )
+    return [jsonable(row) for row in rows]
+
+
+@router.get(
+    "{slug}/versions/",
+    url_name="api_register_versions",
+    operation_id="listRegisterEntryVersions",
+    summary=_("The public history of a register entry: its published versions, newest first."),
+    **api_responses(RegisterVersionPage, _("A page of versions."), 400, 404),
+)
+def register_versions(
+    request: HttpRequest,
+    slug: Path[Annotated[str, Field(pattern=SLUG_PATTERN)]],
+    paging: Query[PageParams],
+):
+    entry_id = public_entries().filter(project__slug=slug).values_list("pk", flat=True).first()
+    if entry_id is None:
+        raise not_found(gettext("There is no public register entry at this address."))
+    versions = RegisterEntryVersion.objects.filter(entry_id=entry_id).order_by("-number")
+    return paginate(request, versions, paging, version_records)

@@ -48,6 +48,7 @@ EXCLUDED: dict[str, str] = {
     "api_indicator_detail": "JSON API",
     "api_register_list": "JSON API",
     "api_register_detail": "JSON API",
+    "api_register_versions": "JSON API",
     "municipality_logo": "image download",
     "municipality_leave": "POST only",
     "officer_decide": "POST only",

@@ -103,6 +103,7 @@ PUBLIC = {
     "api_indicator_detail": "the public API (an indicator of a published project)",
     "api_register_list": "the public API (public register entries, latest version)",
     "api_register_detail": "the public API (a public register entry, never the draft)",
+    "api_register_versions": "the public API (a public register entry's published versions)",
     "municipality_profile": "a city's public profile",
     "municipality_logo": "a city's public logo",
     "call_list": "published calls",

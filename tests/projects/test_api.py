@@ -173,6 +173,8 @@ def test_lists_hold_published_objects_only(client, world):
         ("api_indicator_detail", lambda w: w.draft_indicator.pk),
         ("api_register_detail", lambda w: w.withdrawn.slug),
         ("api_register_detail", lambda w: w.draft.slug),
+        ("api_register_versions", lambda w: w.withdrawn.slug),
+        ("api_register_versions", lambda w: w.draft.slug),
     ],
 )
 def test_drafts_are_not_found(client, world, name, key):
@@ -208,6 +210,12 @@ def test_details_of_published_objects(client, world):
     assert entry["version"] == 1
     assert entry["risk_category"] == "limited risk"
     assert entry["goal"] == "Ordenar la fila de solicitudes de permisos de edificación."
+    history = client.get(reverse("api_register_versions", args=["triaje"]))
+    assert SECRET.encode() not in history.content
+    [version] = history.json()["results"]
+    assert version["number"] == 1
+    assert version["changes"] == {}
+    assert version["risk_level"] == "limited"
 
 
 # --- The downloads' field lists ----------------------------------------------------------------
@@ -348,3 +356,20 @@ def test_the_project_endpoints_keep_their_openapi_contract(settings):
     assert not errors, errors
     assert not failures, "\n".join(sorted(set(failures)))
     assert cases > 14 * 10
+
+
+def test_register_history_runs_a_fixed_number_of_queries(client, world):
+    officer = OfficerFactory(municipality=world.published.city_links.first().municipality).user
+    url = reverse("api_register_versions", args=["triaje"])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    publish(world.published, officer, note="v2", summary="Segunda versión del resumen.")
+    few = count()
+    for n in range(3, 7):
+        publish(world.published, officer, note=f"v{n}", summary=f"Versión {n} del resumen.")
+    assert client.get(url).json()["count"] == 6
+    assert count() == few == 3  # the entry, the count, the page
