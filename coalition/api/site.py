@@ -141,7 +141,12 @@ def register_router(prefix: str, router: Router, *, tags: list[str] | None = Non
     """Mount an app's router at `prefix` (e.g. API_PREFIX + "projects/"). Call it from the
     app's AppConfig.ready(), before the URLconf is loaded; registering the same router at the
     same prefix again changes nothing (ready() may run twice in tests)."""
-    _ROUTERS[(prefix, id(router))] = (prefix, router, tags)
+    key = (prefix, id(router))
+    if key not in _ROUTERS and get_api.cache_info().currsize:
+        raise RuntimeError(
+            f"The API is already built: register the router for {prefix!r} in AppConfig.ready()."
+        )
+    _ROUTERS[key] = (prefix, router, tags)
 
 
 docs = Router()

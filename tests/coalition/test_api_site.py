@@ -116,3 +116,13 @@ def test_each_refusal_names_its_parameter(client, query, error, field):
     assert body["error"] == error
     assert set(body["fields"]) == {field}
     assert all(body["fields"][field])
+
+
+def test_a_router_registered_too_late_is_refused():
+    from ninja import Router
+
+    from coalition.api import API_PREFIX, register_router
+
+    get_api()  # built when the URLconf was loaded
+    with pytest.raises(RuntimeError, match="AppConfig.ready"):
+        register_router(API_PREFIX + "late/", Router())
