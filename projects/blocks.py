@@ -16,8 +16,8 @@ The project page (projects.views_projects.project_detail) renders every register
 `context_fn(request, project, can_edit)` is called only for a visible project and must itself
 respect `projects.access` for anything unpublished inside it. The template is rendered
 on its own (render_to_string) with the returned dict plus `project`, `can_edit` and
-`request` as its context; the same dict is also there as `block` (`block.project`...). A context function returning None
-hides its block. Keep each block at a constant number of queries.
+`request` as its context; the same dict is also there as `block` (`block.project`...).
+A context function returning None hides its block. Keep each block at a constant number of queries.
 """
 
 from __future__ import annotations
