@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from calls import services
+from calls import call_setup, services
 from calls.models import Application, Call, CommitteeMember
 from coalition.models import Chapter, User
 from coalition.pdf import render_pdf
@@ -163,10 +163,10 @@ def seed_past_call(chapter: Chapter, staff: User, committee: User) -> Call:
         call.closes_at = local(zone, 2025, 12, 31, 23, 59)
         call.announces_at = local(zone, 2026, 1, 26, 12, 0)
         call.save()
-        services.call_set_structure(
+        call_setup.call_set_structure(
             call=call, actor=staff, requirements=REQUIREMENTS_AR, questions=[], criteria=RUBRIC
         )
-        call = services.call_publish(call=call, actor=staff)
+        call = call_setup.call_publish(call=call, actor=staff)
     CommitteeMember.objects.get_or_create(call=call, user=committee)
     for name, region, latitude, longitude in DEMO_COHORT_AR:
         municipality, _ = Municipality.objects.get_or_create(
@@ -233,10 +233,10 @@ def seed_open_call(chapter: Chapter, staff: User, applicants: list[tuple[User, s
             {"text": "Ser una municipalidad de Chile.", "evidence_requested": False},
             *REQUIREMENTS_AR[1:],
         ]
-        services.call_set_structure(
+        call_setup.call_set_structure(
             call=call, actor=staff, requirements=requirements, questions=QUESTIONS, criteria=RUBRIC
         )
-        call = services.call_publish(call=call, actor=staff)
+        call = call_setup.call_publish(call=call, actor=staff)
     for index, (officer, slug) in enumerate(applicants):
         municipality = Municipality.objects.get(slug=slug)
         if Application.objects.filter(call=call, municipality=municipality).exists():

@@ -1,6 +1,6 @@
 """The staff's structure page of a call: requirements, extra questions and the rubric, as
 formsets whose every row is validated exactly as its model (the rows are bulk-created by
-`calls.services.call_set_structure`, where no model validation runs)."""
+`calls.call_setup.call_set_structure`, where no model validation runs)."""
 
 from __future__ import annotations
 

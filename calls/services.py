@@ -9,11 +9,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,12 +20,7 @@ from django.utils.translation import gettext as _
 from calls.models import (
     Application,
     Call,
-    Criterion,
-    CriterionLevel,
     Document,
-    EligibilityRequirement,
-    Question,
-    ReminderSent,
 )
 from calls.selectors import application_officers, missing_items
 from coalition.audit import record_event
@@ -39,7 +32,6 @@ from municipalities.models import Municipality
 
 logger = logging.getLogger(__name__)
 
-REMINDER_DAYS = (7, 3, 1)
 
 FORM_FIELDS = [
     "contact_name",
@@ -60,161 +52,6 @@ class DeadlinePassed(ValidationError):
 
 class EditConflict(ValidationError):
     """Someone else saved the application since this editor loaded it."""
-
-
-# --- Calls --------------------------------------------------------------------------------
-
-
-def call_is_locked(call: Call) -> bool:
-    """A call's rubric and questions are frozen once any application has been submitted."""
-    return call.applications.exclude(submitted_at__isnull=True).exists() if call.pk else False
-
-
-@transaction.atomic
-def call_save(*, call: Call, actor: User) -> Call:
-    """Create or update a call's own fields (title, text, timeline, limits)."""
-    created = call.pk is None
-    call.full_clean()
-    call.save()
-    record_event(
-        actor=actor,
-        action="call.create" if created else "call.edit",
-        target=call,
-        chapter=call.chapter_id,
-    )
-    return call
-
-
-@transaction.atomic
-def call_set_structure(
-    *,
-    call: Call,
-    actor: User,
-    requirements: list[dict[str, Any]],
-    questions: list[dict[str, Any]],
-    criteria: list[dict[str, Any]],
-) -> None:
-    """Replace the call's requirements, questions and rubric.
-
-    `criteria` items carry a "levels" list of {"score", "description"}. Refused once an
-    application has been submitted, and when the weights do not sum to 100.
-    """
-    call = Call.objects.select_for_update().get(pk=call.pk)
-    if call_is_locked(call):
-        raise ValidationError(
-            _("The questions and the rubric cannot change: applications have been submitted.")
-        )
-    total = sum(int(c["weight"]) for c in criteria)
-    if criteria and total != 100:
-        raise ValidationError(
-            _("The weights of the criteria add up to %(total)s; they must add up to 100.")
-            % {"total": total}
-        )
-    new_requirements = [
-        EligibilityRequirement(call=call, position=i, **r) for i, r in enumerate(requirements)
-    ]
-    new_questions = [Question(call=call, position=i, **q) for i, q in enumerate(questions)]
-    new_criteria = [
-        (
-            Criterion(
-                call=call,
-                position=i,
-                title=data["title"],
-                description=data.get("description", ""),
-                weight=data["weight"],
-            ),
-            [
-                CriterionLevel(score=lvl["score"], description=lvl["description"])
-                for lvl in data.get("levels", [])
-            ],
-        )
-        for i, data in enumerate(criteria)
-    ]
-    # bulk_create runs no model validation: every row is validated here first, so a value
-    # the model refuses (a score over 100, a number beyond its column) never reaches the
-    # database, whoever calls this. The structure page's forms report the same at the field.
-    _validate_rows(new_requirements, parent="call")
-    _validate_rows(new_questions, parent="call")
-    _validate_rows([criterion for criterion, _levels in new_criteria], parent="call")
-    for _criterion, levels in new_criteria:
-        _validate_rows(levels, parent="criterion")
-    call.requirements.all().delete()
-    call.questions.all().delete()
-    call.criteria.all().delete()
-    EligibilityRequirement.objects.bulk_create(new_requirements)
-    Question.objects.bulk_create(new_questions)
-    for criterion, levels in new_criteria:
-        criterion.save()
-        for level in levels:
-            level.criterion = criterion
-        CriterionLevel.objects.bulk_create(levels)
-    record_event(
-        actor=actor,
-        action="call.structure",
-        target=call,
-        chapter=call.chapter_id,
-        details={
-            "requirements": len(requirements),
-            "questions": len(questions),
-            "criteria": len(criteria),
-        },
-    )
-
-
-def _validate_rows(rows: list, *, parent: str) -> None:
-    """`full_clean()` each unsaved row (its parent is not saved yet, or is being replaced);
-    the first refusal names the row, counted from 1."""
-    for number, row in enumerate(rows, start=1):
-        try:
-            row.full_clean(exclude=[parent], validate_unique=False)
-        except ValidationError as error:
-            raise ValidationError(
-                _("%(kind)s %(number)s: %(problem)s")
-                % {
-                    "kind": str(row._meta.verbose_name).capitalize(),
-                    "number": number,
-                    "problem": " ".join(error.messages),
-                }
-            ) from error
-
-
-def call_publication_problems(call: Call) -> list[str]:
-    problems = []
-    if not (call.opens_at and call.closes_at and call.announces_at):
-        problems.append(_("Set the opening, closing and announcement dates."))
-    if not call.summary:
-        problems.append(_("Write a summary."))
-    weights = [c.weight for c in call.criteria.all()]
-    if not weights:
-        problems.append(_("Define the scoring rubric."))
-    elif sum(weights) != 100:
-        problems.append(_("The weights of the rubric must add up to 100."))
-    return problems
-
-
-@transaction.atomic
-def call_publish(*, call: Call, actor: User) -> Call:
-    call = Call.objects.select_for_update().get(pk=call.pk)
-    if call.status == Call.Status.PUBLISHED:
-        return call
-    problems = call_publication_problems(call)
-    if problems:
-        raise ValidationError(problems)
-    call.status = Call.Status.PUBLISHED
-    call.published_at = timezone.now()
-    call.save(update_fields=["status", "published_at"])
-    record_event(
-        actor=actor,
-        action="call.publish",
-        target=call,
-        chapter=call.chapter_id,
-        from_state=Call.Status.DRAFT,
-        to_state=Call.Status.PUBLISHED,
-    )
-    return call
-
-
-# --- Applications -------------------------------------------------------------------------
 
 
 def ensure_open(call: Call, now=None) -> None:
@@ -579,104 +416,3 @@ def application_reopen(*, application: Application, actor: User, reason: str) ->
     )
     email_officers(application, template="application_reopened", reason=application.reopen_reason)
     return application
-
-
-# --- Background work ----------------------------------------------------------------------
-
-
-def application_send_receipt(*, application_id: int) -> None:
-    """Render the PDF receipt of a submission and e-mail it to the city's officers."""
-    from calls.dossier import build_receipt
-
-    with transaction.atomic():
-        application = (
-            Application.objects.select_for_update()
-            .select_related("call__chapter", "municipality")
-            .get(pk=application_id)
-        )
-        # A receipt on file means this submission was already confirmed: a retried or
-        # duplicated task sends nothing twice.
-        if application.submitted_at is None or application.receipt:
-            return
-        pdf = build_receipt(application)
-        application.receipt.save(f"receipt-{application.pk}.pdf", ContentFile(pdf), save=False)
-        Application.objects.filter(pk=application.pk).update(receipt=application.receipt.name)
-    email_officers(
-        application,
-        template="application_submitted",
-        attachments=[application.receipt.name],
-        content_hash=application.content_hash,
-    )
-
-
-def application_render_dossier(*, application_id: int) -> Application:
-    """Render the dossier unless the one on file already matches the application."""
-    from calls.dossier import build_dossier
-
-    application = Application.objects.select_related("call__chapter", "municipality").get(
-        pk=application_id
-    )
-    source = content_hash(application)
-    if application.dossier and application.dossier_source_hash == source:
-        return application
-    pdf = build_dossier(application)
-    old = application.dossier.name if application.dossier else ""
-    application.dossier.save(f"dossier-{application.pk}.pdf", ContentFile(pdf), save=False)
-    Application.objects.filter(pk=application.pk).update(
-        dossier=application.dossier.name, dossier_source_hash=source
-    )
-    if old and old != application.dossier.name:
-        application.dossier.storage.delete(old)
-    application.dossier_source_hash = source
-    return application
-
-
-def reminders_send_due(*, now=None) -> int:
-    """E-mail officers of unsubmitted drafts 7, 3 and 1 days before their call closes.
-
-    Each (application, officer, step) is sent at most once: the row in ReminderSent is
-    created first, inside the same transaction as the e-mail is queued, so a retried task or
-    a second beat tick finds it and skips.
-    """
-    now = now or timezone.now()
-    sent = 0
-    drafts = (
-        Application.objects.filter(
-            status__in=Application.EDITABLE,
-            call__status=Call.Status.PUBLISHED,
-            call__opens_at__lte=now,
-            call__closes_at__gt=now,
-            call__closes_at__lte=now + timedelta(days=max(REMINDER_DAYS)),
-        )
-        .select_related("call__chapter", "municipality")
-        .order_by("pk")
-    )
-    for application in drafts:
-        remaining = application.call.closes_at - now
-        due = [d for d in REMINDER_DAYS if remaining <= timedelta(days=d)]
-        if not due:
-            continue
-        step = min(due)  # only the closest step: no burst of three on a late start
-        for officer in application_officers(application):
-            with transaction.atomic():
-                _reminder, created = ReminderSent.objects.get_or_create(
-                    application=application, user=officer, days_before=step
-                )
-                if not created:
-                    continue
-                send_email_to_user(
-                    user=officer,
-                    template="application_reminder",
-                    context={
-                        "call": application.call.title,
-                        "municipality": application.municipality.name,
-                        # The real number of days left: a late start gets "2 days", not the
-                        # step's "3 days".
-                        "days": max(1, remaining.days),
-                        "closes_at": application.call.closes_at.isoformat(),
-                        "time_zone": application.call.chapter.time_zone,
-                        "application_id": application.pk,
-                    },
-                )
-                sent += 1
-    return sent

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from calls import services
+from calls import background
 from coalition.storage import transient_storage_errors
 
 # A lost database connection or a storage hiccup (the disk, or the object storage's server)
@@ -20,14 +20,14 @@ RETRY = {
 
 @shared_task(**RETRY)
 def send_submission_receipt(application_id: int) -> None:
-    services.application_send_receipt(application_id=application_id)
+    background.application_send_receipt(application_id=application_id)
 
 
 @shared_task(**RETRY)
 def render_dossier(application_id: int) -> None:
-    services.application_render_dossier(application_id=application_id)
+    background.application_render_dossier(application_id=application_id)
 
 
 @shared_task
 def send_deadline_reminders() -> int:
-    return services.reminders_send_due()
+    return background.reminders_send_due()

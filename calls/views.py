@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
-from calls import selectors, services, staff_table, tasks
+from calls import call_setup, selectors, services, staff_table, tasks
 from calls.forms import (
     ApplicationForm,
     ApplicationStartForm,
@@ -327,7 +327,7 @@ def staff_call_edit(request: HttpRequest, slug: str | None = None) -> HttpRespon
         form = CallForm(request.POST or None, instance=call)
         if request.method == "POST" and form.is_valid():
             try:
-                call = services.call_save(call=form.save(commit=False), actor=request.user)
+                call = call_setup.call_save(call=form.save(commit=False), actor=request.user)
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -346,14 +346,14 @@ def staff_call_edit(request: HttpRequest, slug: str | None = None) -> HttpRespon
 def staff_call_structure(request: HttpRequest, slug: str) -> HttpResponse:
     """Requirements, extra questions and rubric; frozen once applications are submitted."""
     call = selectors.access_call_for_staff(request.user, slug)
-    locked = services.call_is_locked(call)
+    locked = call_setup.call_is_locked(call)
     if request.method == "POST" and not locked:
         requirements = RequirementFormSet(request.POST, prefix="requirements")
         questions = QuestionFormSet(request.POST, prefix="questions")
         criteria = CriterionFormSet(request.POST, prefix="criteria")
         if all(f.is_valid() for f in (requirements, questions, criteria)):
             try:
-                services.call_set_structure(
+                call_setup.call_set_structure(
                     call=call,
                     actor=request.user,
                     requirements=formset_rows(requirements),
@@ -376,7 +376,7 @@ def staff_call_structure(request: HttpRequest, slug: str) -> HttpResponse:
             "requirements": requirements,
             "questions": questions,
             "criteria": criteria,
-            "problems": services.call_publication_problems(call),
+            "problems": call_setup.call_publication_problems(call),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -387,7 +387,7 @@ def staff_call_structure(request: HttpRequest, slug: str) -> HttpResponse:
 def staff_call_publish(request: HttpRequest, slug: str) -> HttpResponse:
     call = selectors.access_call_for_staff(request.user, slug)
     try:
-        services.call_publish(call=call, actor=request.user)
+        call_setup.call_publish(call=call, actor=request.user)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

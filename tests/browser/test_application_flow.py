@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from calls import services
+from calls import call_setup
 from calls.models import Application, Call
 from tests.browser.helpers import open_page, sign_in
 from tests.calls import pdfs
@@ -71,8 +71,8 @@ def open_call(chapter, staff):
         announces_at=now + timedelta(days=40),
         contact_email="convocatoria@example.org",
     )
-    services.call_save(call=call, actor=staff)
-    services.call_set_structure(
+    call_setup.call_save(call=call, actor=staff)
+    call_setup.call_set_structure(
         call=call,
         actor=staff,
         requirements=[
@@ -107,7 +107,7 @@ def open_call(chapter, staff):
             },
         ],
     )
-    services.call_publish(call=call, actor=staff)
+    call_setup.call_publish(call=call, actor=staff)
     call.refresh_from_db()
     assert call.is_open()
     return call

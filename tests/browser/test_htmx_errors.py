@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from calls import services
+from calls import call_setup, services
 from calls.models import Call
 from tests.browser.helpers import sign_in
 from tests.calls import pdfs
@@ -40,15 +40,15 @@ def application(transactional_db):
         closes_at=now + timedelta(days=10),
         announces_at=now + timedelta(days=40),
     )
-    services.call_save(call=call, actor=staff)
-    services.call_set_structure(
+    call_setup.call_save(call=call, actor=staff)
+    call_setup.call_set_structure(
         call=call,
         actor=staff,
         requirements=[],
         questions=[],
         criteria=[{"title": "Motivación", "weight": 100, "levels": []}],
     )
-    services.call_publish(call=call, actor=staff)
+    call_setup.call_publish(call=call, actor=staff)
     call.refresh_from_db()
     municipality = MunicipalityFactory(chapter=chapter, name="Peñalolén", slug="penalolen")
     officer = OfficerFactory(

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.utils import timezone
 
-from calls import services as call_services
+from calls import call_setup
 from calls.models import Application, Call, CommitteeMember
 from calls.review import assignment, conflicts
 from calls.review.models import Invitation
@@ -99,9 +99,9 @@ def _call(chapter: Chapter, staff: User, slug: str, *, opens, closes, publish: b
         review_deadline=closes + timedelta(days=10),
     )
     shape = structure()
-    call_services.call_set_structure(call=call, actor=staff, **shape)
+    call_setup.call_set_structure(call=call, actor=staff, **shape)
     if publish:
-        call = call_services.call_publish(call=call, actor=staff)
+        call = call_setup.call_publish(call=call, actor=staff)
     return call
 
 

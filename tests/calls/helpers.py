@@ -10,7 +10,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from calls import services
+from calls import call_setup, services
 from calls.models import Application, Call, Document
 from tests.calls import pdfs
 
@@ -107,11 +107,11 @@ def make_call(
         contact_email="convocatoria@example.org",
         **fields,
     )
-    services.call_save(call=call, actor=staff)
+    call_setup.call_save(call=call, actor=staff)
     if with_structure:
-        services.call_set_structure(call=call, actor=staff, **structure())
+        call_setup.call_set_structure(call=call, actor=staff, **structure())
     if publish:
-        services.call_publish(call=call, actor=staff)
+        call_setup.call_publish(call=call, actor=staff)
     call.refresh_from_db()
     return call
 

@@ -11,6 +11,7 @@ from django.core import mail
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
 from calls import services
@@ -400,7 +401,7 @@ def test_evidence_is_required_where_the_requirement_asks_for_it(application, off
         version=application.version,
         data={"declarations": declarations},
     )
-    with pytest.raises(services.ValidationError) as refused:
+    with translation.override("en"), pytest.raises(services.ValidationError) as refused:
         services.application_submit(application=application, actor=officer)
     assert refused.value.messages == [
         f"Before submitting, complete: Evidence for: {requirement.text}"

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from calls import services
+from calls import call_setup, services
 from calls.models import (
     Application,
     Call,
@@ -395,15 +395,15 @@ def test_the_structure_service_validates_every_row_before_replacing_anything(cal
     before = list(CriterionLevel.objects.filter(criterion__call=call).values_list("score"))
     bad_level = structure()
     bad_level["criteria"][0]["levels"][1]["score"] = 200
-    with pytest.raises(ValidationError) as refused:
-        services.call_set_structure(call=call, actor=staff_user, **bad_level)
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        call_setup.call_set_structure(call=call, actor=staff_user, **bad_level)
     assert (
         "Score level 2: Ensure this value is less than or equal to 100." in refused.value.messages
     )
     bad_question = structure()
     bad_question["questions"][0]["kind"] = "javascript"
     with pytest.raises(ValidationError):
-        services.call_set_structure(call=call, actor=staff_user, **bad_question)
+        call_setup.call_set_structure(call=call, actor=staff_user, **bad_question)
     assert list(CriterionLevel.objects.filter(criterion__call=call).values_list("score")) == before
     assert call.questions.count() == len(structure()["questions"])
 
@@ -447,7 +447,7 @@ def test_structure_is_frozen_after_the_first_submission(staff_client, call, appl
     assert after == before
     # The service refuses too, whoever calls it.
     with pytest.raises(services.ValidationError):
-        services.call_set_structure(
+        call_setup.call_set_structure(
             call=call, actor=None, requirements=[], questions=[], criteria=[]
         )
     assert list(call.requirements.values_list("pk", "text")) == before[0]
@@ -482,7 +482,7 @@ def test_publishing_is_refused_with_the_problems_listed(staff_client, chapter, s
     assert "Define the scoring rubric." in page_messages(response)
     assert Call.objects.get(pk=call.pk).status == Call.Status.DRAFT
 
-    services.call_set_structure(
+    call_setup.call_set_structure(
         call=call,
         actor=staff_user,
         requirements=[],

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from calls import services
+from calls import call_setup, services
 from calls.models import Application, Call, Document
 from tests.calls import pdfs
 from tests.calls.helpers import fill_in, make_call, post_form
@@ -48,8 +48,8 @@ def create_call_as_staff(login, staff_user, chapter, *, slug, opens, closes, ann
     call = Call.objects.get(slug=slug)
     from tests.calls.helpers import structure
 
-    services.call_set_structure(call=call, actor=staff_user, **structure())
-    services.call_publish(call=call, actor=staff_user)
+    call_setup.call_set_structure(call=call, actor=staff_user, **structure())
+    call_setup.call_publish(call=call, actor=staff_user)
     call.refresh_from_db()
     return call
 

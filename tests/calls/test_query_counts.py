@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from calls import services
+from calls import call_setup, services
 from calls.models import Application
 from tests.calls.helpers import add_document, complete_draft, make_call, structure
 from tests.factories import MunicipalityFactory, OfficerFactory
@@ -127,10 +127,10 @@ def test_public_call_page(login, chapter, staff_user, officer, municipality, who
     )
     client = login(officer if who == "officer" else None)
     url = reverse("call_detail", args=[call.slug])
-    services.call_set_structure(call=call, actor=staff_user, **big_structure(3))
+    call_setup.call_set_structure(call=call, actor=staff_user, **big_structure(3))
     add_applications(call, chapter, 3, submit=False)
     few = queries(client, url)
-    services.call_set_structure(call=call, actor=staff_user, **big_structure(30))
+    call_setup.call_set_structure(call=call, actor=staff_user, **big_structure(30))
     add_applications(call, chapter, 30, submit=False)
     many = queries(client, url)
     assert_constant(few, many)
@@ -146,7 +146,7 @@ def test_application_page(login, chapter, staff_user, officer, municipality):
         closes_at=now + timedelta(days=10),
         max_annexes=10,
     )
-    services.call_set_structure(call=call, actor=staff_user, **big_structure(3))
+    call_setup.call_set_structure(call=call, actor=staff_user, **big_structure(3))
     application = services.application_start(call=call, municipality=municipality, actor=officer)
     add_document(application, "letter", 1)
     add_document(application, "report", 2)
@@ -157,7 +157,7 @@ def test_application_page(login, chapter, staff_user, officer, municipality):
 
     Application.objects.filter(pk=application.pk).update(declarations={}, answers={})
     # Structure cannot be replaced under an application with answers; start over.
-    services.call_set_structure(call=call, actor=staff_user, **big_structure(30))
+    call_setup.call_set_structure(call=call, actor=staff_user, **big_structure(30))
     for number in range(4, 31):
         add_document(application, "annex", number)
     application.refresh_from_db()

@@ -12,7 +12,7 @@ from django.core import mail
 from django.utils import translation
 from django.utils.translation import ngettext
 
-from calls import services, tasks
+from calls import background, services, tasks
 from calls.models import ReminderSent
 from coalition.instants import zone_name
 from municipalities.models import Officer
@@ -54,7 +54,7 @@ def run(django_capture_on_commit_callbacks):
     def run(now) -> list:
         mail.outbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
-            services.reminders_send_due(now=now)
+            background.reminders_send_due(now=now)
         return list(mail.outbox)
 
     return run
@@ -93,7 +93,7 @@ def test_a_retried_run_does_not_send_twice(run, draft, officer, second_officer):
     """The first run fails half-way (the second e-mail cannot be queued); the retry sends
     what is missing, and only that."""
     now = CLOSES - timedelta(days=7)
-    real = services.send_email_to_user
+    real = background.send_email_to_user
     reached = []
 
     def flaky(*, user, **kwargs):
@@ -103,7 +103,7 @@ def test_a_retried_run_does_not_send_twice(run, draft, officer, second_officer):
         return real(user=user, **kwargs)
 
     with (
-        mock.patch.object(services, "send_email_to_user", side_effect=flaky),
+        mock.patch.object(background, "send_email_to_user", side_effect=flaky),
         pytest.raises(ConnectionError),
     ):
         run(now)

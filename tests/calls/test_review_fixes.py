@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from calls import services
+from calls import background, services
 from calls.models import Application
 from tests.calls.helpers import fill_in, post_form
 from tests.factories import MunicipalityFactory, OfficerFactory
@@ -72,7 +72,7 @@ def test_the_receipt_and_its_email_are_sent_once(
     receipt = Application.objects.get(pk=application.pk).receipt.name
     # A retried task finds the receipt and sends nothing more.
     with django_capture_on_commit_callbacks(execute=True):
-        services.application_send_receipt(application_id=application.pk)
+        background.application_send_receipt(application_id=application.pk)
     assert len(mail.outbox) == sent
     assert Application.objects.get(pk=application.pk).receipt.name == receipt
 
@@ -83,7 +83,7 @@ def test_a_late_reminder_says_the_real_number_of_days(
     now = application.call.closes_at - timedelta(days=2, hours=1)
     assert now > application.call.opens_at
     with django_capture_on_commit_callbacks(execute=True):
-        services.reminders_send_due(now=now)
+        background.reminders_send_due(now=now)
     subjects = [message.subject for message in mail.outbox]
     assert subjects
     assert all(subject.endswith("closes in 2 days") for subject in subjects), subjects

@@ -26,12 +26,12 @@ def test_a_missing_object_leaves_a_notice_in_the_dossier(bucket, application, of
     from django.utils import translation
     from django.utils.translation import gettext
 
-    from calls import services
+    from calls import background
 
     fill_in(application, officer)
     letter = application.documents.get(kind=Document.Kind.LETTER)
     bucket.client.delete_object(Bucket=bucket.name, Key=letter.file.name)
-    application = services.application_render_dossier(application_id=application.pk)
+    application = background.application_render_dossier(application_id=application.pk)
     reader = PdfReader(io.BytesIO(bucket.read(application.dossier.name)))
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
     with translation.override("es"):
