@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from municipalities.models import Municipality
 
@@ -112,8 +113,8 @@ class Challenge(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        OPEN = "open", _("Open")
-        ADDRESSED = "addressed", _("Addressed")
+        OPEN = "open", pgettext_lazy("challenge status", "Open")
+        ADDRESSED = "addressed", pgettext_lazy("challenge status", "Addressed")
 
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
