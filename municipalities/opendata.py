@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from itertools import islice
 from operator import itemgetter
 from typing import Any
 
@@ -423,29 +422,35 @@ def _membership(chapter_slug: str, status: str, founding_member: bool, joined_on
     }
 
 
-def _with_related(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Add each row's memberships and programmes: two queries for all the rows (none for
-    none), in the order the models give them (chapter name, programme name)."""
-    if not rows:
-        return rows
-    ids = [row["id"] for row in rows]
+def _related_lists(cities) -> tuple[dict[int, list[dict]], dict[int, list[str]]]:
+    """Memberships and programme slugs by municipality id, in the order the models give them
+    (chapter name, programme name): two queries. `cities` is a list of ids or a subquery."""
     memberships: dict[int, list[dict]] = defaultdict(list)
     for municipality_id, *parts in (
-        Membership.objects.filter(municipality_id__in=ids)
+        Membership.objects.filter(municipality_id__in=cities)
         .order_by("chapter__name", "pk")
         .values_list("municipality_id", "chapter__slug", "status", "founding_member", "joined_on")
     ):
         memberships[municipality_id].append(_membership(*parts))
     programmes: dict[int, list[str]] = defaultdict(list)
     for municipality_id, slug in (
-        Municipality.programmes.through.objects.filter(municipality_id__in=ids)
+        Municipality.programmes.through.objects.filter(municipality_id__in=cities)
         .order_by("programme__name", "programme_id")
         .values_list("municipality_id", "programme__slug")
     ):
         programmes[municipality_id].append(slug)
+    return memberships, programmes
+
+
+def _with_related(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Add each row's memberships and programmes: two queries for all the rows (none for
+    none)."""
+    if not rows:
+        return rows
+    memberships, programmes = _related_lists([row["id"] for row in rows])
     for row in rows:
-        row["memberships"] = memberships[row["id"]]
-        row["programmes"] = programmes[row["id"]]
+        row["memberships"] = memberships.get(row["id"], [])
+        row["programmes"] = programmes.get(row["id"], [])
     return rows
 
 
@@ -463,11 +468,14 @@ def iter_records(
     municipalities: QuerySet[Municipality], *, chunk_size: int
 ) -> Iterator[dict[str, Any]]:
     """Every record of a queryset, streamed: the rows are read with one query (a server-side
-    cursor on PostgreSQL) and each chunk of `chunk_size` rows costs two more."""
-    rows = _rows(municipalities).iterator(chunk_size=chunk_size)
-    while chunk := list(islice(rows, chunk_size)):
-        for row in _with_related(chunk):
-            yield record_of_row(row)
+    cursor on PostgreSQL, `chunk_size` rows at a time), their memberships and programmes with
+    one query each through a subquery of the same filter (no list of ids to send), before
+    the first row: 3 queries whatever the number of rows."""
+    memberships, programmes = _related_lists(municipalities.order_by().values("pk"))
+    for row in _rows(municipalities).iterator(chunk_size=chunk_size):
+        row["memberships"] = memberships.get(row["id"], [])
+        row["programmes"] = programmes.get(row["id"], [])
+        yield record_of_row(row)
 
 
 def record(municipality: Municipality) -> dict[str, Any]:
