@@ -124,5 +124,5 @@ def test_a_router_registered_too_late_is_refused():
     from coalition.api import API_PREFIX, register_router
 
     get_api()  # built when the URLconf was loaded
-    with pytest.raises(RuntimeError, match="AppConfig.ready"):
+    with pytest.raises(RuntimeError, match=r"AppConfig\.ready"):
         register_router(API_PREFIX + "late/", Router())
