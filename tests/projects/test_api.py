@@ -373,3 +373,19 @@ def test_register_history_runs_a_fixed_number_of_queries(client, world):
         publish(world.published, officer, note=f"v{n}", summary=f"Versión {n} del resumen.")
     assert client.get(url).json()["count"] == 6
     assert count() == few == 3  # the entry, the count, the page
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/indicators/99999999999999999999999/",
+        "/api/v1/indicators/-1/",
+        "/api/v1/indicators/uno/",
+        "/api/v1/projects/no%20slug/",
+        "/api/v1/register/a/b/",
+    ],
+)
+def test_addresses_of_no_object_are_json_404s(client, db, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.json()["error"] == "not_found"
