@@ -200,6 +200,16 @@ def test_officer_registers_and_a_visitor_finds_it(
     visitor.wait_for_url(lambda url: reverse("register_entry", args=[project.slug]) in url)
     expect(visitor.locator("main h1")).to_have_text(TITLE)
     expect(visitor.locator("main")).to_contain_text(STARTUP)
+    # From the entry to the project page (the indicator's progress) and the new startup's page.
+    visitor.locator(f'main a[href="{reverse("project_detail", args=[project.slug])}"]').click()
+    visitor.wait_for_url(lambda url: url.endswith(reverse("project_detail", args=[project.slug])))
+    expect(visitor.locator("main")).to_contain_text("Días promedio para resolver un permiso")
+    startup = Startup.objects.get(name=STARTUP)
+    visitor.locator(f'main a[href="{reverse("startup_detail", args=[startup.slug])}"]').click()
+    expect(visitor.locator("main h1")).to_contain_text(STARTUP)
+    expect(
+        visitor.locator(f'main a[href="{reverse("project_detail", args=[project.slug])}"]')
+    ).to_be_visible()
 
     visitor.goto(reverse("register_list"))
     with visitor.expect_download() as download:
