@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,7 @@ def register_project(page) -> Project:
     """From the officer's dashboard to a draft project with a startup created on the way."""
     page.locator(f'main a[href="{reverse("project_create")}"]').first.click()
     page.wait_for_url(lambda url: url.endswith(reverse("project_create")))
+    expect(page.locator("html")).to_have_attribute("lang", re.compile(r"^es"))
     form = page.locator("form.project-form")
     page.fill("#id_title", TITLE)
     # The officer's own city is ticked already.
