@@ -6,8 +6,8 @@ its text summary and table), publishes the project and its register entry; a vis
 entry in the register with a search, opens it and downloads the register CSV (Eurocities
 column names). No console error and no CSP violation on the way.
 
-Elements are found by field ids, form actions and link addresses, never by visible text: the
-interface text is translated later.
+Elements are found by field ids, form actions and link addresses, never by interface text
+(it changes with each translation pass).
 """
 
 from __future__ import annotations
