@@ -84,12 +84,17 @@ class LazyMessageMiddleware(MessageMiddleware):
 # The CSRF token in a page is masked afresh on every render (against BREACH), so two
 # renders of the same page never have the same bytes; any of those tokens is good for the
 # visitor's cookie, so the ETag leaves them out and says it is weak.
-_CSRF_TOKENS = re.compile(rb'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[A-Za-z0-9]{64}')
+# (Two patterns, each starting with a literal, are found much faster than one alternation.)
+_CSRF_TOKENS = (
+    re.compile(rb'(csrfmiddlewaretoken" value=")[A-Za-z0-9]{64}'),
+    re.compile(rb'("X-CSRFToken": ")[A-Za-z0-9]{64}'),
+)
 
 
 def page_etag(content: bytes) -> str:
-    digest = hashlib.md5(_CSRF_TOKENS.sub(rb"\1", content), usedforsecurity=False).hexdigest()
-    return f'W/"{digest}"'
+    for pattern in _CSRF_TOKENS:
+        content = pattern.sub(rb"\1", content)
+    return f'W/"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"'
 
 
 class PublicPageCacheMiddleware:
