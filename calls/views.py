@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,6 +27,7 @@ from calls.forms import (
 )
 from calls.models import Application, Call, Document
 from calls.review.publication import published_result
+from coalition.csvexport import csv_lines
 from coalition.outbox import enqueue
 from coalition.permissions import (
     Area,
@@ -426,46 +425,39 @@ def staff_call_applications(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def csv_text(value: str) -> str:
-    """A text cell a spreadsheet will not run as a formula (the signer's name, for one,
-    comes from a certificate inside an uploaded PDF)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
 def applications_csv(call: Call, rows) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{call.slug}-applications.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "municipality",
-            "region",
-            "status",
-            "missing_items",
-            "report_pages",
-            "letter_signature",
-            "signer",
-            "submitted_at",
-            "content_hash",
-        ]
-    )
+    header = [
+        "municipality",
+        "region",
+        "status",
+        "missing_items",
+        "report_pages",
+        "letter_signature",
+        "signer",
+        "submitted_at",
+        "content_hash",
+    ]
     zone = call.chapter.zone
-    for row in rows:
-        letter, report = row["letter"], row["report"]
-        writer.writerow(
-            [
-                csv_text(row["municipality_name"]),
-                csv_text(row["municipality_region"]),
+
+    def lines():
+        for row in rows:
+            letter, report = row["letter"], row["report"]
+            submitted_at = row["submitted_at"]
+            yield [
+                row["municipality_name"],
+                row["municipality_region"],
                 row["status"],
                 row["missing"],
-                report["pages"] if report else "",
-                letter["signature"] if letter else "",
-                csv_text(letter["signer_name"]) if letter else "",
-                row["submitted_at"].astimezone(zone).isoformat() if row["submitted_at"] else "",
+                report["pages"] if report else None,
+                letter["signature"] if letter else None,
+                # From a certificate inside an uploaded PDF: csv_lines defuses formulas.
+                letter["signer_name"] if letter else None,
+                submitted_at.astimezone(zone) if submitted_at else None,
                 row["content_hash"],
             ]
-        )
+
+    response = HttpResponse(csv_lines(header, lines()), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{call.slug}-applications.csv"'
     return response
 
 

@@ -7,8 +7,6 @@ startups of all rows with one query each: three queries whatever the number of p
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -22,10 +20,8 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from coalition.csvexport import csv_lines
 from projects.models import Project, ProjectCity, ProjectStartup
-
-LIST_SEPARATOR = ";"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 # The columns values() reads for each project.
 VALUE_COLUMNS = [
@@ -185,28 +181,8 @@ def rows(projects: QuerySet[Project]) -> list[dict]:
     return records
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return LIST_SEPARATOR.join(_cell(item) for item in value)
-    value = str(value)
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
-
-
 def csv_text(records: list[dict]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    buffer.write("\ufeff")
-    writer.writerow(FIELD_NAMES)
-    for record in records:
-        writer.writerow([_cell(record[name]) for name in FIELD_NAMES])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-    yield buffer.getvalue()
+    return csv_lines(FIELD_NAMES, ([record[name] for name in FIELD_NAMES] for record in records))
 
 
 def json_text(records: list[dict]) -> str:

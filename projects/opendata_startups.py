@@ -8,8 +8,6 @@ are open or addressed, and only published projects.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -22,11 +20,9 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from coalition.csvexport import csv_lines
 from projects.models import Challenge, Project, ProjectStartup, SectorTag
 from projects.selectors_startups import PUBLIC_CHALLENGE_STATUSES, public_startups
-
-LIST_SEPARATOR = ";"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -156,26 +152,11 @@ def records(rows: list[dict], fields: list[Field]) -> Iterator[dict]:
         yield {f.name: f.get(row) for f in fields}
 
 
-def csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return LIST_SEPARATOR.join(csv_cell(item) for item in value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
 def as_csv(rows: list[dict], fields: list[Field]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([f.name for f in fields])
-    for record in records(rows, fields):
-        writer.writerow([csv_cell(record[f.name]) for f in fields])
-    return out.getvalue()
+    names = [f.name for f in fields]
+    return "".join(
+        csv_lines(names, ([record[n] for n in names] for record in records(rows, fields)))
+    )
 
 
 def as_json(rows: list[dict], fields: list[Field]) -> str:

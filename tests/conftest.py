@@ -68,6 +68,15 @@ def _isolated_settings(settings, tmp_path):
 
 
 @pytest.fixture
+def english_interface(monkeypatch):
+    """Tests that read the interface in English, its source language. The portal chooses the
+    language from the user's preference or the visitor's cookie (never Accept-Language), which
+    tests/coalition/test_language.py covers; with this fixture every request speaks English."""
+    monkeypatch.setattr("coalition.middleware.language_for", lambda request: "en")
+    translation.activate("en")
+
+
+@pytest.fixture
 def redis_url() -> str:
     url = os.environ.get("REDIS_URL", "")
     if not url:

@@ -6,8 +6,6 @@ and downloaded through a permission-checked view.
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -21,6 +19,7 @@ from calls.review.ranking import Ranking, call_ranking, conflicted
 from calls.review.results_access import results_reader
 from calls.review.scoring import LENIENCY_EXPLANATION
 from coalition.audit import record_event
+from coalition.csvexport import csv_lines
 from coalition.models import User
 from coalition.outbox import enqueue
 from coalition.pdf import render_pdf
@@ -43,11 +42,6 @@ CSV_HEADER = [
     "cannot_assess",
     "comment",
 ]
-
-
-def csv_text(value: str) -> str:
-    """A text cell a spreadsheet will not run as a formula (comments are free text)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 EXPORT_LIFETIME_DAYS = 30
@@ -150,19 +144,19 @@ def score_rows(call: Call, application_ids: list[int] | None, *, names: bool) ->
         rows.append(
             [
                 application_id,
-                csv_text(city),
-                csv_text(region or ""),
+                city,
+                region or "",
                 review_id,
-                csv_text(reviewer or ""),
+                reviewer or "",
                 str(kinds.get(kind, kind)),
                 "" if review_score is None else f"{review_score:.2f}",
                 weight_assessed,
-                csv_text(criterion),
+                criterion,
                 criterion_weight,
                 "" if level_score is None else level_score,
-                csv_text(level or ""),
+                level or "",
                 "yes" if cannot_assess else "no",
-                csv_text(comment or ""),
+                comment or "",
             ]
         )
     return rows
@@ -170,12 +164,8 @@ def score_rows(call: Call, application_ids: list[int] | None, *, names: bool) ->
 
 def render_scores_csv(export: CommitteeExport) -> bytes:
     names = is_chapter_staff(export.requested_by, export.call.chapter_id)
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_HEADER)
-    writer.writerows(score_rows(export.call, export.application_ids, names=names))
-    return buffer.getvalue().encode("utf-8")
+    rows = score_rows(export.call, export.application_ids, names=names)
+    return "".join(csv_lines(CSV_HEADER, rows)).encode("utf-8")
 
 
 def score_sheets(call: Call, ranking: Ranking) -> list[dict[str, Any]]:

@@ -24,9 +24,9 @@ from pydantic import BaseModel, Field
 
 from coalition.api import PageParams, model_from_schema, not_found, page_schema, paginate
 from coalition.api import responses as api_responses
+from coalition.csvexport import plain_decimal
 from municipalities.models import Country
 from projects.access import public_projects
-from projects.indicators.csvio import plain_decimal
 from projects.indicators.models import Indicator, Measurement, Target
 from projects.models import ProjectCity
 

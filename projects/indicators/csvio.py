@@ -20,10 +20,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from coalition.csvexport import plain_decimal, restore
 from projects.indicators.models import Indicator, Measurement, check_period, check_value
 
 MAX_BYTES = 1024 * 1024
@@ -41,58 +43,25 @@ COLUMNS = [
     "reported_at",
 ]
 REQUIRED = ("period_start", "period_end", "value")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 # --- Export ----------------------------------------------------------------------------------
 
 
-def safe_cell(value) -> str:
-    """Text a spreadsheet will show, never run."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def unsafe_cell(text: str) -> str:
-    """Undo `safe_cell`."""
-    if text.startswith("'") and text[1:].startswith(FORMULA_START):
-        return text[1:]
-    return text
-
-
-def plain_decimal(value: Decimal) -> str:
-    """26.5000 -> "26.5", 45.0000 -> "45" (no exponent, dot as decimal separator)."""
-    text = format(Decimal(value), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
-
-
-def export_rows(measurements: Iterable[Measurement]) -> Iterator[list[str]]:
-    yield COLUMNS
+def export_rows(measurements: Iterable[Measurement]) -> Iterator[list[Any]]:
+    """The rows of the export, under `COLUMNS`; `coalition.csvexport` writes each cell."""
     for m in measurements:
         yield [
-            str(m.indicator_id),
-            safe_cell(m.indicator.name),
-            safe_cell(m.indicator.unit),
-            m.period_start.isoformat(),
-            m.period_end.isoformat(),
-            plain_decimal(m.value),
-            safe_cell(m.method),
-            safe_cell(m.evidence_link),
-            m.reported_at.isoformat(timespec="seconds"),
+            m.indicator_id,
+            m.indicator.name,
+            m.indicator.unit,
+            m.period_start,
+            m.period_end,
+            m.value,
+            m.method,
+            m.evidence_link,
+            m.reported_at,
         ]
-
-
-class Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(rows: Iterable[list]) -> Iterator[str]:
-    writer = csv.writer(Echo())
-    for row in rows:
-        yield writer.writerow(row)
 
 
 # --- Import ----------------------------------------------------------------------------------
@@ -212,7 +181,7 @@ def _check_rows(header: list[str], body: list[list[str]], indicators: list[Indic
             problems.append(Problem(number, "", _("This row has more cells than the header.")))
             continue
         cells = {
-            name: unsafe_cell(record[i].strip()) if i < len(record) else ""
+            name: restore(record[i].strip()) if i < len(record) else ""
             for i, name in enumerate(header)
         }
         row, row_problems = _check_row(number, cells, by_id, by_name)

@@ -6,7 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from calls.pdfcheck import format_size
-from projects.indicators.csvio import MAX_BYTES, MAX_ROWS, plain_decimal
+from coalition.csvexport import plain_decimal
+from projects.indicators.csvio import MAX_BYTES, MAX_ROWS
 from projects.indicators.models import Indicator, Measurement, Target, check_value
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from coalition.csvexport import csv_lines
 from projects.access import access_project_for_edit, access_project_for_view, can_edit_project
 from projects.indicators import csvio, selectors, services
 from projects.indicators.forms import (
@@ -218,7 +219,9 @@ def measurement_evidence(request: HttpRequest, slug: str, measurement_id: int) -
 def indicators_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     project = access_project_for_view(request.user, slug)
     rows = csvio.export_rows(selectors.measurement_rows(project).iterator(chunk_size=500))
-    response = StreamingHttpResponse(csvio.csv_lines(rows), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        csv_lines(csvio.COLUMNS, rows), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{project.slug}-indicators.csv"'
     if not project.is_published:
         response["Cache-Control"] = "private, no-store"

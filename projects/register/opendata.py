@@ -12,7 +12,6 @@ snapshot already holds the project's title, cities and startups as published.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,12 +21,11 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import NoReverseMatch, reverse
 
+from coalition.csvexport import csv_lines as write_csv
 from projects.register.selectors import public_entries
 
 STANDARD_VERSION = "0.3.1"
 LANGUAGE = "es"
-LIST_SEPARATOR = ";"
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 # Our project areas as the standard's `domain` values (its own fixed English list).
 DOMAINS = {
@@ -226,28 +224,9 @@ def record(row: dict[str, Any]) -> dict[str, Any]:
     return {column.name: column.get(row) for column in COLUMNS}
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return LIST_SEPARATOR.join(_cell(item) for item in value)
-    value = str(value)
-    return "'" + value if value.startswith(FORMULA_PREFIXES) else value
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_lines() -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(COLUMN_NAMES)
-    for row in rows().iterator(chunk_size=500):
-        data = record(row)
-        yield writer.writerow([_cell(data[name]) for name in COLUMN_NAMES])
+    records = (record(row) for row in rows().iterator(chunk_size=500))
+    return write_csv(COLUMN_NAMES, ([data[name] for name in COLUMN_NAMES] for data in records))
 
 
 def json_chunks() -> Iterator[str]:

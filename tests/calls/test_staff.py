@@ -142,7 +142,7 @@ def test_csv_export(staff_client, call, table):
         "3",
         "untrusted",
         pdfs.SIGNER_CN,
-        local.isoformat(),
+        local.isoformat(timespec="seconds"),
         penalolen.content_hash,
     ]
     assert row[7].endswith(("-03:00", "-04:00"))  # Santiago's offset, not UTC

@@ -128,3 +128,8 @@ def permits(published, officer):
 
 
 __all__ = ["services"]
+
+
+@pytest.fixture(autouse=True)
+def _english(english_interface):
+    """Every test here reads the interface in English."""

@@ -16,13 +16,14 @@ from projects.indicators.models import Measurement
 from tests.indicators.conftest import days_indicator, measure
 
 pytestmark = pytest.mark.django_db
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 def export(client, project) -> str:
     response = client.get(reverse("indicators_csv", args=[project.slug]))
     assert response.status_code == 200
-    return b"".join(response.streaming_content).decode()
+    body = b"".join(response.streaming_content)
+    assert body.startswith("\ufeff".encode())  # spreadsheets read the accents right
+    return body.decode("utf-8-sig")
 
 
 def upload(client, project, text: str | bytes, name="m.csv"):
@@ -30,7 +31,6 @@ def upload(client, project, text: str | bytes, name="m.csv"):
     return client.post(
         reverse("indicators_import", args=[project.slug]),
         {"file": SimpleUploadedFile(name, data, "text/csv")},
-        **EN,
     )
 
 

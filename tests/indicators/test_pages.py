@@ -15,7 +15,6 @@ from tests.calls import pdfs
 from tests.indicators.conftest import days_indicator, measure
 
 pytestmark = pytest.mark.django_db
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 def indicator_data(**overrides):
@@ -65,7 +64,7 @@ def test_officer_adds_indicator_target_and_measurement_with_evidence(client, off
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"indicator.create", "indicator.target_set", "measurement.report"} <= actions
 
-    page = client.get(reverse("project_indicators", args=[published.slug]), **EN)
+    page = client.get(reverse("project_indicators", args=[published.slug]))
     text = page.content.decode()
     assert "76 % of the way" in text
     assert reverse("measurement_evidence", args=[published.slug, measurement.pk]) in text
@@ -94,7 +93,6 @@ def test_indicator_values_are_checked_at_the_field(
     response = client.post(
         reverse("indicator_create", args=[published.slug]),
         indicator_data(**{field: value, "measure": measure}),
-        **EN,
     )
     assert response.status_code == 400
     assert message in response.content.decode()
@@ -105,11 +103,11 @@ def test_measurement_period_and_duplicate_are_refused(client, officer, permits):
     client.force_login(officer)
     url = reverse("measurement_create", args=[permits.project.slug, permits.pk])
     backwards = {"period_start": "2026-03-31", "period_end": "2026-01-01", "value": "30"}
-    response = client.post(url, backwards, **EN)
+    response = client.post(url, backwards)
     assert response.status_code == 400
     assert "The period ends before it starts." in response.content.decode()
     duplicate = {"period_start": "2025-01-01", "period_end": "2025-03-31", "value": "30"}
-    response = client.post(url, duplicate, **EN)
+    response = client.post(url, duplicate)
     assert response.status_code == 400
     assert "already reported" in response.content.decode()
     assert permits.measurements.count() == 2
@@ -124,7 +122,7 @@ def test_a_refused_pdf_is_not_kept(client, officer, permits):
         "value": "22",
         "evidence": SimpleUploadedFile("x.pdf", b"not a pdf at all", "application/pdf"),
     }
-    response = client.post(url, data, **EN)
+    response = client.post(url, data)
     assert response.status_code == 400
     assert "The file is not a PDF." in response.content.decode()
     assert permits.measurements.count() == 2
@@ -201,13 +199,13 @@ def test_staff_without_two_factor_see_no_draft(client, draft, staff):
 
 
 def test_published_indicators_page_and_block_on_project_page(client, permits):
-    response = client.get(reverse("project_indicators", args=[permits.project.slug]), **EN)
+    response = client.get(reverse("project_indicators", args=[permits.project.slug]))
     assert response.status_code == 200
     text = response.content.decode()
     assert "Average days to process a building permit" in text
     assert 'role="img"' in text
     assert "Report a measurement" not in text  # no edit links for the public
-    detail = client.get(reverse("project_detail", args=[permits.project.slug]), **EN)
+    detail = client.get(reverse("project_detail", args=[permits.project.slug]))
     assert "76 % of the way" in detail.content.decode()
 
 
@@ -215,7 +213,7 @@ def test_open_data(client, permits, draft):
     days_indicator(draft, name="Indicador secreto")
     body = b"".join(client.get(reverse("measurements_csv")).streaming_content).decode()
     lines = body.strip().splitlines()
-    assert lines[0].startswith("project,project_title,indicator_id,indicator")
+    assert lines[0].startswith("\ufeffproject,project_title,indicator_id,indicator")
     assert len(lines) == 3 and "triaje-permisos" in lines[1]
     import json
 
@@ -235,12 +233,12 @@ def test_target_set_replaces_the_value_of_the_same_period(client, officer, permi
 def test_changing_the_measure_must_fit_the_values_already_reported(client, officer, permits):
     client.force_login(officer)
     url = reverse("indicator_edit", args=[permits.project.slug, permits.pk])
-    response = client.post(url, indicator_data(measure="yes_no"), **EN)
+    response = client.post(url, indicator_data(measure="yes_no"))
     assert response.status_code == 400
     assert "does not fit this measure" in response.content.decode()
     permits.refresh_from_db()
     assert permits.measure == "number"
-    response = client.post(url, indicator_data(name="Días por permiso"), **EN)
+    response = client.post(url, indicator_data(name="Días por permiso"))
     assert response.status_code == 302
     permits.refresh_from_db()
     assert permits.name == "Días por permiso"

@@ -123,7 +123,7 @@ def test_the_task_runs_the_service(reporting):
 def test_staff_overdue_list(client, reporting, staff, other_officer, monkeypatch):
     monkeypatch.setattr(timezone, "localdate", lambda *args: dt.date(2027, 2, 10))
     client.force_login(staff)
-    response = client.get(reverse("staff_overdue_reports"), HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(reverse("staff_overdue_reports"))
     assert response.status_code == 200
     text = response.content.decode()
     assert "Triaje de permisos de obra" in text and "Overdue" in text
@@ -139,5 +139,5 @@ def test_staff_of_another_chapter_do_not_see_it(client, reporting, monkeypatch):
     enable_totp(outsider)
     monkeypatch.setattr(timezone, "localdate", lambda *args: dt.date(2027, 2, 10))
     client.force_login(outsider)
-    response = client.get(reverse("staff_overdue_reports"), HTTP_ACCEPT_LANGUAGE="en")
+    response = client.get(reverse("staff_overdue_reports"))
     assert "Triaje de permisos de obra" not in response.content.decode()

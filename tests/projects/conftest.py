@@ -81,3 +81,8 @@ def withdrawn(la_serena):
         visibility=Project.Visibility.WITHDRAWN,
         withdrawal_reason="Datos incorrectos",
     )
+
+
+@pytest.fixture(autouse=True)
+def _english(english_interface):
+    """Every test here reads the interface in English."""

@@ -21,7 +21,6 @@ from tests.factories import (
 )
 from tests.projects.startups_world import make_challenge, make_project
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 pytestmark = pytest.mark.django_db
 
 
@@ -139,7 +138,7 @@ def test_page_lists_only_published_projects(client, renca):
     make_project(
         [renca], challenge=challenge, title="Borrador oculto", visibility=Project.Visibility.DRAFT
     )
-    body = client.get(reverse("challenge_detail", args=[challenge.slug]), **EN).content
+    body = client.get(reverse("challenge_detail", args=[challenge.slug])).content
     assert b"Asistente publicado" in body and b"Borrador oculto" not in body
     data = json.loads(client.get(reverse("challenge_data_json")).content)
     assert len(data[0]["projects"]) == 1 and data[0]["cities"] == ["renca"]

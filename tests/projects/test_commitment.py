@@ -27,7 +27,6 @@ from tests.factories import (
 from tests.projects.startups_world import make_member, make_project, make_startup
 
 pytestmark = pytest.mark.django_db
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
 
 @pytest.fixture
@@ -136,7 +135,7 @@ def test_staff_page_runs_a_constant_number_of_queries(client, chapter, startup):
 
     def count():
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(reverse("staff_commitment"), {"year": 2025}, **EN)
+            response = client.get(reverse("staff_commitment"), {"year": 2025})
             assert response.status_code == 200
         return len(queries), response
 
@@ -288,11 +287,11 @@ def test_directory_filter_with_an_active_project(client, chapter, startup):
     make_project([draft_only], [startup], start=dt.date(this_year, 1, 1), visibility="draft")
     make_project([old], [startup], start=dt.date(2020, 1, 1), end=dt.date(2021, 1, 1))
     url = reverse("directory")
-    body = client.get(url, {"active_project": "on"}, **EN).content.decode()
+    body = client.get(url, {"active_project": "on"}).content.decode()
     assert "Activa" in body
     for name in ("Solo borrador", "Sin proyecto", "Antigua"):
         assert name not in body
-    assert "Sin proyecto" in client.get(url, **EN).content.decode()
+    assert "Sin proyecto" in client.get(url).content.decode()
     # The cached directory notices a newly published project.
     project = make_project([idle], [startup], start=dt.date(this_year, 1, 1), visibility="draft")
     assert "Sin proyecto" not in client.get(url, {"active_project": "on"}).content.decode()

@@ -19,7 +19,6 @@ def upload(client, project, content: bytes, name="caso.pdf"):
         return client.post(
             reverse("project_attachment_upload", args=[project.slug]),
             {"title": "Estudio de caso", "file": SimpleUploadedFile(name, content)},
-            HTTP_ACCEPT_LANGUAGE="en",
         )
 
 

@@ -92,7 +92,6 @@ def test_htmx_gets_only_the_results_and_the_empty_state(client, world):
         reverse("project_directory") + "?q=nada-parecido",
         HTTP_HX_REQUEST="true",
         HTTP_HX_TARGET="project-results",
-        HTTP_ACCEPT_LANGUAGE="en",
     )
     html = response.content.decode()
     assert "<html" not in html
@@ -116,7 +115,7 @@ def test_city_profile_lists_its_published_projects(client, world, la_serena):
 
 
 def test_home_page_panel(client, world):
-    html = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = client.get(reverse("home")).content.decode()
     assert "Triaje de permisos" in html and "3 collaborative projects" in html
 
 

@@ -126,7 +126,7 @@ def test_bad_tax_id_is_refused_at_its_field_and_nothing_is_saved(client, officer
         la_serena, **{"new_startup-name": "Permisia", "new_startup-tax_id": "76.086.428-4"}
     )
     with translation.override("en"):
-        response = client.post(reverse("project_create"), data, HTTP_ACCEPT_LANGUAGE="en")
+        response = client.post(reverse("project_create"), data)
     assert response.status_code == 400
     assert response.context["forms"].new_startup.has_error("tax_id")
     assert "check digit" in response.content.decode()
@@ -181,9 +181,7 @@ def test_edit_keeps_a_revision_with_old_and_new_values_and_audits(client, office
     assert set(revision.changes) == {"title", "area"}
     assert AuditEvent.objects.filter(action="project.edit", target_id=str(published.pk)).exists()
     with translation.override("en"):
-        history = client.get(
-            reverse("project_history", args=[published.slug]), HTTP_ACCEPT_LANGUAGE="en"
-        ).content.decode()
+        history = client.get(reverse("project_history", args=[published.slug])).content.decode()
     assert "Urban planning and public works" in history  # a label, never the code "urban"
     # Saving again without changes leaves no empty revision.
     data = page_data(client, url)
@@ -200,7 +198,7 @@ def test_second_tab_gets_a_clear_message_and_keeps_its_text(client, officer, pub
     assert client.post(url, first).status_code == 302
     second["summary"] = "Segunda pestaña"
     with translation.override("en"):
-        response = client.post(url, second, HTTP_ACCEPT_LANGUAGE="en")
+        response = client.post(url, second)
     assert response.status_code == 409
     html = response.content.decode()
     assert "saved this project after you opened it" in html
@@ -216,9 +214,7 @@ def test_publish_lists_what_is_missing_with_links_to_the_fields(client, officer,
     Project.objects.filter(pk=draft.pk).update(ai_technique="")
     client.force_login(officer)
     with translation.override("en"):
-        response = client.post(
-            reverse("project_publish", args=[draft.slug]), HTTP_ACCEPT_LANGUAGE="en"
-        )
+        response = client.post(reverse("project_publish", args=[draft.slug]))
     assert response.status_code == 400
     html = response.content.decode()
     assert "#field-summary" in html and "#field-ai_technique" in html

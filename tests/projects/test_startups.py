@@ -20,9 +20,6 @@ from projects.taxids import normalize_cuit, normalize_rut, normalize_tax_id
 from tests.factories import ChapterStaffFactory, MunicipalityFactory, OfficerFactory, enable_totp
 from tests.projects.startups_world import CUIT_CIUDATA, RUT_PERMISIA, make_project, make_startup
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-
-
 # --- Check digits --------------------------------------------------------------------------
 
 
@@ -148,7 +145,7 @@ def test_list_shows_only_startups_with_a_published_project(client, city):
     make_project([city], [hidden], visibility=Project.Visibility.DRAFT)
     withdrawn = make_startup("Retirada SpA")
     make_project([city], [withdrawn], visibility=Project.Visibility.WITHDRAWN)
-    response = client.get(reverse("startup_list"), **EN)
+    response = client.get(reverse("startup_list"))
     assert response.status_code == 200
     assert b"Permisia" in response.content
     assert b"Borrador" not in response.content
@@ -181,7 +178,7 @@ def test_page_lists_published_projects_and_their_cities(client, city):
     startup = make_startup("Permisia")
     make_project([city, other], [startup], title="Triaje de permisos")
     make_project([city], [startup], title="Proyecto secreto", visibility=Project.Visibility.DRAFT)
-    response = client.get(reverse("startup_detail", args=[startup.slug]), **EN)
+    response = client.get(reverse("startup_detail", args=[startup.slug]))
     assert response.status_code == 200
     assert b"Triaje de permisos" in response.content
     assert b"Coquimbo" in response.content
@@ -221,9 +218,7 @@ def test_only_its_creator_or_staff_edit_a_startup(client, city):
     assert client.get(url).status_code == 403
     assert client.post(url, {"name": "Hijacked", "country": "CL"}).status_code == 403
     client.force_login(creator)
-    response = client.post(
-        url, {"name": "Permisia SpA", "country": "CL", "tax_id": "76086428-4"}, **EN
-    )
+    response = client.post(url, {"name": "Permisia SpA", "country": "CL", "tax_id": "76086428-4"})
     assert response.status_code == 200 and b"check digit" in response.content
     response = client.post(
         url, {"name": "Permisia SpA", "country": "CL", "tax_id": "760864285", "website": ""}
@@ -277,4 +272,4 @@ def test_open_data_lists_public_startups_only(client, city):
     csv_text = client.get(reverse("startup_data_csv")).content.decode()
     assert "Oculta" not in csv_text
     assert "'=Permisia" in csv_text  # never a spreadsheet formula
-    assert csv_text.splitlines()[0].startswith("slug,name,country,tax_id")
+    assert csv_text.splitlines()[0].startswith("\ufeffslug,name,country,tax_id")

@@ -11,8 +11,6 @@ from projects.models import ProjectStartup, SectorTag, Startup
 from tests.factories import ChapterStaffFactory, MunicipalityFactory, OfficerFactory, enable_totp
 from tests.projects.startups_world import make_project, make_startup
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-
 
 @pytest.fixture
 def staff(db):
@@ -52,7 +50,6 @@ def test_preview_shows_what_moves_without_changing_anything(client, staff, world
     response = client.get(
         reverse("startup_merge"),
         {"duplicate": world["duplicate"].pk, "kept": world["kept"].pk},
-        **EN,
     )
     assert response.status_code == 200
     body = response.content.decode()

@@ -127,3 +127,8 @@ def stranger(db):
 @pytest.fixture
 def project(city):
     return make_project(city, title="Triaje de permisos", slug="triaje")
+
+
+@pytest.fixture(autouse=True)
+def _english(english_interface):
+    """Every test here reads the interface in English."""

@@ -234,6 +234,7 @@ def test_a_level_of_another_criterion_is_refused(member_client, opened, expert, 
     assert review.scores.get(criterion=criteria[0]).level_id == criteria[0].levels.all()[0].pk
 
 
+@pytest.mark.usefixtures("english_interface")
 def test_a_member_cannot_write_another_members_review_through_the_service(
     opened, second_expert, review_call
 ):

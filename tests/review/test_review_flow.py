@@ -205,6 +205,7 @@ def test_others_reviews_hidden_until_own_submitted(
     assert after.context["page"].mean == pytest.approx(50.0)
 
 
+@pytest.mark.usefixtures("english_interface")
 def test_revisions_after_submit_until_committee_closes(
     expert, application, staff_user, review_call
 ):
