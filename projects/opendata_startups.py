@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -68,20 +69,26 @@ STARTUP_FIELDS = [
 ]
 
 
-def startup_rows() -> list[dict]:
-    rows = list(public_startups().order_by("name", "pk").values(*STARTUP_COLUMNS))
+def startup_rows(startups: QuerySet | None = None) -> list[dict]:
+    """The rows of `startups` (default: every public one, by name), three queries at most;
+    the API reads a page of them the same way."""
+    if startups is None:
+        startups = public_startups().order_by("name", "pk")
+    rows = list(startups.prefetch_related(None).values(*STARTUP_COLUMNS))
     ids = [row["id"] for row in rows]
-    sectors, projects = defaultdict(list), defaultdict(list)
-    through = SectorTag.startups.through.objects.filter(startup_id__in=ids)
-    for startup_id, name in through.order_by("sectortag__name").values_list(
-        "startup_id", "sectortag__name"
-    ):
-        sectors[startup_id].append(name)
-    links = ProjectStartup.objects.filter(
-        startup_id__in=ids, project__visibility=Project.Visibility.PUBLISHED
-    ).order_by("project__slug")
-    for startup_id, slug in links.values_list("startup_id", "project__slug"):
-        projects[startup_id].append(slug)
+    sectors: dict[int, list[str]] = defaultdict(list)
+    projects: dict[int, list[str]] = defaultdict(list)
+    if ids:
+        through = SectorTag.startups.through.objects.filter(startup_id__in=ids)
+        for startup_id, name in through.order_by("sectortag__name").values_list(
+            "startup_id", "sectortag__name"
+        ):
+            sectors[startup_id].append(name)
+        links = ProjectStartup.objects.filter(
+            startup_id__in=ids, project__visibility=Project.Visibility.PUBLISHED
+        ).order_by("project__slug")
+        for startup_id, slug in links.values_list("startup_id", "project__slug"):
+            projects[startup_id].append(slug)
     for row in rows:
         row["sectors"] = sectors[row["id"]]
         row["projects"] = projects[row["id"]]
@@ -117,26 +124,31 @@ CHALLENGE_FIELDS = [
 ]
 
 
-def challenge_rows() -> list[dict]:
-    rows = list(
-        Challenge.objects.filter(status__in=PUBLIC_CHALLENGE_STATUSES)
-        .order_by("-published_at", "-pk")
-        .values(*CHALLENGE_COLUMNS)
-    )
+def challenge_rows(challenges: QuerySet | None = None) -> list[dict]:
+    """The rows of `challenges` (default: every open or addressed one, newest first), three
+    queries at most; the API reads a page of them the same way."""
+    if challenges is None:
+        challenges = Challenge.objects.filter(status__in=PUBLIC_CHALLENGE_STATUSES).order_by(
+            "-published_at", "-pk"
+        )
+    rows = list(challenges.prefetch_related(None).values(*CHALLENGE_COLUMNS))
     ids = [row["id"] for row in rows]
-    cities, countries, projects = defaultdict(list), defaultdict(list), defaultdict(list)
-    through = Challenge.municipalities.through.objects.filter(challenge_id__in=ids)
-    for challenge_id, slug, country in through.order_by("municipality__name").values_list(
-        "challenge_id", "municipality__slug", "municipality__country"
-    ):
-        cities[challenge_id].append(slug)
-        if country not in countries[challenge_id]:
-            countries[challenge_id].append(country)
-    published = Project.objects.filter(
-        challenge_id__in=ids, visibility=Project.Visibility.PUBLISHED
-    ).order_by("slug")
-    for challenge_id, slug in published.values_list("challenge_id", "slug"):
-        projects[challenge_id].append(slug)
+    cities: dict[int, list[str]] = defaultdict(list)
+    countries: dict[int, list[str]] = defaultdict(list)
+    projects: dict[int, list[str]] = defaultdict(list)
+    if ids:
+        through = Challenge.municipalities.through.objects.filter(challenge_id__in=ids)
+        for challenge_id, slug, country in through.order_by("municipality__name").values_list(
+            "challenge_id", "municipality__slug", "municipality__country"
+        ):
+            cities[challenge_id].append(slug)
+            if country not in countries[challenge_id]:
+                countries[challenge_id].append(country)
+        published = Project.objects.filter(
+            challenge_id__in=ids, visibility=Project.Visibility.PUBLISHED
+        ).order_by("slug")
+        for challenge_id, slug in published.values_list("challenge_id", "slug"):
+            projects[challenge_id].append(slug)
     for row in rows:
         row["cities"] = cities[row["id"]]
         row["countries"] = countries[row["id"]]

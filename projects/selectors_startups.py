@@ -124,11 +124,12 @@ def startup_for_edit(user, slug: str) -> Startup:
     return startup
 
 
-def startup_projects(startup: Startup) -> list[Project]:
-    """Its published projects, each with its cities and this startup's role."""
+def _published_projects_with_cities(startup_links: Prefetch, **lookups) -> list[Project]:
+    """The published projects matching `lookups`, by title, each with its cities (by name)
+    and the given startup links."""
     return list(
         public_projects()
-        .filter(startup_links__startup=startup)
+        .filter(**lookups)
         .prefetch_related(
             Prefetch(
                 "city_links",
@@ -136,14 +137,20 @@ def startup_projects(startup: Startup) -> list[Project]:
                     "municipality__name"
                 ),
             ),
-            Prefetch(
-                "startup_links",
-                queryset=ProjectStartup.objects.filter(startup=startup),
-                to_attr="this_startup_links",
-            ),
+            startup_links,
         )
         .order_by("title", "pk")
     )
+
+
+def startup_projects(startup: Startup) -> list[Project]:
+    """Its published projects, each with its cities and this startup's role."""
+    this_startup = Prefetch(
+        "startup_links",
+        queryset=ProjectStartup.objects.filter(startup=startup),
+        to_attr="this_startup_links",
+    )
+    return _published_projects_with_cities(this_startup, startup_links__startup=startup)
 
 
 def merge_candidates() -> list[Startup]:
@@ -255,23 +262,11 @@ def challenge_for_edit(user, slug: str) -> Challenge:
 
 
 def challenge_projects(challenge: Challenge) -> list[Project]:
-    return list(
-        public_projects()
-        .filter(challenge=challenge)
-        .prefetch_related(
-            Prefetch(
-                "city_links",
-                queryset=ProjectCity.objects.select_related("municipality").order_by(
-                    "municipality__name"
-                ),
-            ),
-            Prefetch(
-                "startup_links",
-                queryset=ProjectStartup.objects.select_related("startup").order_by("startup__name"),
-            ),
-        )
-        .order_by("title", "pk")
+    startups = Prefetch(
+        "startup_links",
+        queryset=ProjectStartup.objects.select_related("startup").order_by("startup__name"),
     )
+    return _published_projects_with_cities(startups, challenge=challenge)
 
 
 def challenge_author_cities(user) -> QuerySet[Municipality]:

@@ -8,15 +8,17 @@ import decimal
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from django import forms
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.translation import gettext
+from pydantic import Field
 
-from coalition.api import ApiError, model_from_fields
+from coalition.api import ApiError, model_from_fields, not_found
 
 SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"
+Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
 _ENCODER = DjangoJSONEncoder()
 
 
@@ -32,6 +34,13 @@ def strict(form: forms.Form) -> forms.Form:
             fields,
         )
     return form
+
+
+def the_one(records: list[dict], message: str) -> dict:
+    """The record a detail endpoint found, or a 404 that says `message`."""
+    if not records:
+        raise not_found(message)
+    return records[0]
 
 
 _CONVERTED = (dt.date, dt.time, decimal.Decimal, uuid.UUID)

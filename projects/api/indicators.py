@@ -22,11 +22,12 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Path, Query, Router
 from pydantic import BaseModel, Field
 
-from coalition.api import PageParams, model_from_schema, not_found, page_schema, paginate
+from coalition.api import PageParams, model_from_schema, page_schema, paginate
 from coalition.api import responses as api_responses
 from coalition.csvexport import plain_decimal
 from municipalities.models import Country
 from projects.access import public_projects
+from projects.api.common import the_one
 from projects.indicators.models import Indicator, Measurement, Target
 from projects.models import ProjectCity
 
@@ -228,7 +229,7 @@ def indicator_list(
     **api_responses(IndicatorRecord, _("The indicator."), 404),
 )
 def indicator_detail(request: HttpRequest, indicator_id: Path[IndicatorId]):
-    found = indicator_records(public_indicators().filter(pk=indicator_id))
-    if not found:
-        raise not_found(gettext("There is no indicator of a published project here."))
-    return found[0]
+    return the_one(
+        indicator_records(public_indicators().filter(pk=indicator_id)),
+        gettext("There is no indicator of a published project here."),
+    )

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Path, Query, Router
 from pydantic import BaseModel, Field
 
-from coalition.api import PageParams, current_enum, memo, not_found, page_schema, paginate
+from coalition.api import PageParams, current_enum, memo, page_schema, paginate
 from coalition.api import responses as api_responses
 from municipalities.models import Country
 from projects import opendata, selectors
@@ -25,13 +25,14 @@ from projects.api.common import (
     DATE_OR_NULL,
     INSTANT,
     INSTANT_OR_NULL,
-    SLUG_PATTERN,
     TEXT,
     TEXT_OR_NULL,
     TEXTS,
     URL,
+    Slug,
     choice,
     strict,
+    the_one,
     typed,
 )
 from projects.forms_filters import FIRST_YEAR
@@ -131,8 +132,8 @@ def project_list(request: HttpRequest, filters: Query[ProjectFilters], paging: Q
     summary=_("One published project."),
     **api_responses(ProjectRecord, _("The project."), 404),
 )
-def project_detail(request: HttpRequest, slug: Path[Annotated[str, Field(pattern=SLUG_PATTERN)]]):
-    found = project_records(public_projects().filter(slug=slug))
-    if not found:
-        raise not_found(gettext("There is no published project at this address."))
-    return found[0]
+def project_detail(request: HttpRequest, slug: Path[Slug]):
+    return the_one(
+        project_records(public_projects().filter(slug=slug)),
+        gettext("There is no published project at this address."),
+    )

@@ -10,7 +10,7 @@ draft. The entry's address is its project's slug, as on the register page.
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -24,14 +24,15 @@ from coalition.api import responses as api_responses
 from municipalities.models import Country
 from projects.api.common import (
     DATE_OR_NULL,
-    SLUG_PATTERN,
     TEXT,
     TEXT_OR_NULL,
     TEXTS,
     URL_OR_NULL,
+    Slug,
     choice,
     jsonable,
     strict,
+    the_one,
     typed,
 )
 from projects.models import Area
@@ -178,11 +179,11 @@ def register_list(request: HttpRequest, filters: Query[RegisterQuery], paging: Q
     summary=_("The public register entry of a project (its latest published version)."),
     **api_responses(RegisterRecord, _("The register entry."), 404),
 )
-def register_detail(request: HttpRequest, slug: Path[Annotated[str, Field(pattern=SLUG_PATTERN)]]):
-    found = register_records(public_entries().filter(project__slug=slug))
-    if not found:
-        raise not_found(gettext("There is no public register entry at this address."))
-    return found[0]
+def register_detail(request: HttpRequest, slug: Path[Slug]):
+    return the_one(
+        register_records(public_entries().filter(project__slug=slug)),
+        gettext("There is no public register entry at this address."),
+    )
 
 
 def version_records(versions: QuerySet[RegisterEntryVersion]) -> list[dict]:
@@ -201,7 +202,7 @@ def version_records(versions: QuerySet[RegisterEntryVersion]) -> list[dict]:
 )
 def register_versions(
     request: HttpRequest,
-    slug: Path[Annotated[str, Field(pattern=SLUG_PATTERN)]],
+    slug: Path[Slug],
     paging: Query[PageParams],
 ):
     entry_id = public_entries().filter(project__slug=slug).values_list("pk", flat=True).first()

@@ -8,8 +8,7 @@ open or addressed, never drafts; the projects they list are published ones only.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from typing import Annotated, Literal
+from typing import Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -18,30 +17,29 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Path, Query, Router
 from pydantic import BaseModel, Field
 
-from coalition.api import PageParams, current_enum, not_found, page_schema, paginate
+from coalition.api import PageParams, current_enum, page_schema, paginate
 from coalition.api import responses as api_responses
 from municipalities.models import Country
 from projects import opendata_startups as opendata
 from projects import selectors_startups as selectors
 from projects.api.common import (
     INSTANT_OR_NULL,
-    SLUG_PATTERN,
     TEXT,
     TEXTS,
     URL,
+    Slug,
     choice,
     jsonable,
     strict,
+    the_one,
     typed,
 )
 from projects.forms_challenges import ChallengeFilterForm
 from projects.forms_startups import StartupFilterForm
-from projects.models import Area, Challenge, Project, ProjectStartup, SectorTag, StartupCountry
+from projects.models import Area, Challenge, StartupCountry
 
 startups = Router(tags=["startups"])
 challenges = Router(tags=["challenges"])
-
-Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
 
 # --- Startups ------------------------------------------------------------------------------
 
@@ -63,25 +61,8 @@ StartupPage = page_schema(StartupRecord, "StartupPage")
 
 
 def startup_records(rows_query: QuerySet) -> list[dict]:
-    """As `opendata_startups.startup_rows`, for the given startups only (three queries)."""
-    rows = list(rows_query.prefetch_related(None).values(*opendata.STARTUP_COLUMNS))
-    ids = [row["id"] for row in rows]
-    sectors: dict[int, list[str]] = defaultdict(list)
-    projects: dict[int, list[str]] = defaultdict(list)
-    if ids:
-        through = SectorTag.startups.through.objects.filter(startup_id__in=ids)
-        for startup_id, name in through.order_by("sectortag__name").values_list(
-            "startup_id", "sectortag__name"
-        ):
-            sectors[startup_id].append(name)
-        links = ProjectStartup.objects.filter(
-            startup_id__in=ids, project__visibility=Project.Visibility.PUBLISHED
-        ).order_by("project__slug")
-        for startup_id, slug in links.values_list("startup_id", "project__slug"):
-            projects[startup_id].append(slug)
-    for row in rows:
-        row["sectors"] = sectors[row["id"]]
-        row["projects"] = projects[row["id"]]
+    """The open-data records of the given startups (`opendata_startups.startup_rows`)."""
+    rows = opendata.startup_rows(rows_query)
     return [jsonable(record) for record in opendata.records(rows, opendata.STARTUP_FIELDS)]
 
 
@@ -122,10 +103,10 @@ def startup_list(request: HttpRequest, filters: Query[StartupFilters], paging: Q
     **api_responses(StartupRecord, _("The startup."), 404),
 )
 def startup_detail(request: HttpRequest, slug: Path[Slug]):
-    found = startup_records(selectors.public_startups().filter(slug=slug))
-    if not found:
-        raise not_found(gettext("There is no startup with a published project at this address."))
-    return found[0]
+    return the_one(
+        startup_records(selectors.public_startups().filter(slug=slug)),
+        gettext("There is no startup with a published project at this address."),
+    )
 
 
 # --- Challenges ----------------------------------------------------------------------------
@@ -149,29 +130,8 @@ ChallengePage = page_schema(ChallengeRecord, "ChallengePage")
 
 
 def challenge_records(rows_query: QuerySet) -> list[dict]:
-    """As `opendata_startups.challenge_rows`, for the given challenges only (three queries)."""
-    rows = list(rows_query.prefetch_related(None).values(*opendata.CHALLENGE_COLUMNS))
-    ids = [row["id"] for row in rows]
-    cities: dict[int, list[str]] = defaultdict(list)
-    countries: dict[int, list[str]] = defaultdict(list)
-    projects: dict[int, list[str]] = defaultdict(list)
-    if ids:
-        through = Challenge.municipalities.through.objects.filter(challenge_id__in=ids)
-        for challenge_id, slug, country in through.order_by("municipality__name").values_list(
-            "challenge_id", "municipality__slug", "municipality__country"
-        ):
-            cities[challenge_id].append(slug)
-            if country not in countries[challenge_id]:
-                countries[challenge_id].append(country)
-        published = Project.objects.filter(
-            challenge_id__in=ids, visibility=Project.Visibility.PUBLISHED
-        ).order_by("slug")
-        for challenge_id, slug in published.values_list("challenge_id", "slug"):
-            projects[challenge_id].append(slug)
-    for row in rows:
-        row["cities"] = cities[row["id"]]
-        row["countries"] = countries[row["id"]]
-        row["projects"] = projects[row["id"]]
+    """The open-data records of the given challenges (`opendata_startups.challenge_rows`)."""
+    rows = opendata.challenge_rows(rows_query)
     return [jsonable(record) for record in opendata.records(rows, opendata.CHALLENGE_FIELDS)]
 
 
@@ -219,7 +179,7 @@ def challenge_list(
 )
 def challenge_detail(request: HttpRequest, slug: Path[Slug]):
     public = Challenge.objects.filter(status__in=selectors.PUBLIC_CHALLENGE_STATUSES)
-    found = challenge_records(public.filter(slug=slug))
-    if not found:
-        raise not_found(gettext("There is no published challenge at this address."))
-    return found[0]
+    return the_one(
+        challenge_records(public.filter(slug=slug)),
+        gettext("There is no published challenge at this address."),
+    )

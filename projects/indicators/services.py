@@ -36,19 +36,23 @@ def project_chapter_id(project: Project) -> int | None:
     return links[0].municipality.chapter_id if links else None
 
 
-def _duplicate_name() -> ValidationError:
-    return ValidationError({"name": _("This project already has an indicator of that name.")})
-
-
-@transaction.atomic
-def indicator_create(*, project: Project, actor: User, **fields: Any) -> Indicator:
-    indicator = Indicator(project=project, created_by=actor, **fields)
+def _save_checked(indicator: Indicator) -> None:
+    """Validate and save; a second indicator of the same name in a project (caught by the
+    unique constraint, even in a race) is a form error on the name."""
     indicator.full_clean(exclude=["created_by"])
     try:
         with transaction.atomic():
             indicator.save()
     except IntegrityError as error:
-        raise _duplicate_name() from error
+        raise ValidationError(
+            {"name": _("This project already has an indicator of that name.")}
+        ) from error
+
+
+@transaction.atomic
+def indicator_create(*, project: Project, actor: User, **fields: Any) -> Indicator:
+    indicator = Indicator(project=project, created_by=actor, **fields)
+    _save_checked(indicator)
     record_event(
         actor=actor,
         action="indicator.create",
@@ -68,12 +72,7 @@ def indicator_update(*, indicator: Indicator, actor: User, **fields: Any) -> Ind
             setattr(indicator, name, fields[name])
     if not changed:
         return indicator
-    indicator.full_clean(exclude=["created_by"])
-    try:
-        with transaction.atomic():
-            indicator.save()
-    except IntegrityError as error:
-        raise _duplicate_name() from error
+    _save_checked(indicator)
     record_event(
         actor=actor,
         action="indicator.update",
