@@ -1,5 +1,6 @@
-"""Fixtures of the indicator tests: La Serena's permit project (published), a draft, officers of
-La Serena and of another city, chapter staff with two-factor, a stranger."""
+"""Fixtures of the indicator tests: La Serena's permit project (published, in production since
+2025) and its days-per-permit indicator; the people, places and draft are those of the
+projects' tests (tests/projects/fixtures.py)."""
 
 from __future__ import annotations
 
@@ -11,52 +12,8 @@ import pytest
 from projects.indicators import services
 from projects.indicators.models import Indicator, Measurement, Target
 from projects.models import Project
-from tests.factories import (
-    ChapterFactory,
-    ChapterStaffFactory,
-    MunicipalityFactory,
-    OfficerFactory,
-    UserFactory,
-    enable_totp,
-)
 from tests.projects.factories import build_project
-
-
-@pytest.fixture
-def chapter(db):
-    return ChapterFactory(name="CIAR Chile", slug="ciar-chile")
-
-
-@pytest.fixture
-def la_serena(chapter):
-    return MunicipalityFactory(chapter=chapter, name="La Serena", slug="la-serena")
-
-
-@pytest.fixture
-def penalolen(chapter):
-    return MunicipalityFactory(chapter=chapter, name="Peñalolén", slug="penalolen")
-
-
-@pytest.fixture
-def officer(la_serena):
-    return OfficerFactory(municipality=la_serena, user__language="en").user
-
-
-@pytest.fixture
-def other_officer(penalolen):
-    return OfficerFactory(municipality=penalolen, user__language="en").user
-
-
-@pytest.fixture
-def staff(chapter):
-    user = ChapterStaffFactory(chapter=chapter, user__language="en").user
-    enable_totp(user)
-    return user
-
-
-@pytest.fixture
-def stranger(db):
-    return UserFactory(language="en")
+from tests.projects.fixtures import *  # noqa: F403 (people, places, the draft, English)
 
 
 @pytest.fixture
@@ -66,17 +23,6 @@ def published(la_serena):
         title="Triaje de permisos de obra",
         slug="triaje-permisos",
         status=Project.Status.PRODUCTION,
-        start=dt.date(2025, 1, 1),
-    )
-
-
-@pytest.fixture
-def draft(la_serena):
-    return build_project(
-        [la_serena],
-        title="Borrador secreto",
-        slug="borrador-secreto",
-        visibility=Project.Visibility.DRAFT,
         start=dt.date(2025, 1, 1),
     )
 
@@ -128,8 +74,3 @@ def permits(published, officer):
 
 
 __all__ = ["services"]
-
-
-@pytest.fixture(autouse=True)
-def _english(english_interface):
-    """Every test here reads the interface in English."""
