@@ -79,6 +79,39 @@ def wait_for(condition: Callable[[], object], *, timeout: float, what: str, work
     pytest.fail(f"timed out after {timeout} s waiting for {what}:\n{worker.log_tail()}")
 
 
+def spawn(command: list[str], env: dict[str, str], log_path: Path, **options) -> subprocess.Popen:
+    """Start `command` in the project's directory, its output and errors in `log_path`."""
+    with log_path.open("wb") as log:
+        return subprocess.Popen(
+            command,
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            **options,
+        )
+
+
+def worker_command(name: str, pool: str = "solo") -> list[str]:
+    """A Celery worker as an operator runs one: one task at a time, no gossip, mingle or
+    heartbeat, named after `name` and this test process."""
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "coalition",
+        "worker",
+        f"--pool={pool}",
+        "--concurrency=1",
+        "--loglevel=INFO",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        f"--hostname={name}-{os.getpid()}@%h",
+    ]
+
+
 class Worker:
     def __init__(self, process: subprocess.Popen, log_path: Path) -> None:
         self.process = process
@@ -148,28 +181,7 @@ def celery_worker_process(postgres, transactional_db, broker_url, mail_dir, tmp_
         "PYTHONUNBUFFERED": "1",
     }
     log_path = tmp_path / "worker.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "coalition",
-                "worker",
-                "--pool=solo",
-                "--concurrency=1",
-                "--loglevel=INFO",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                f"--hostname=test-worker-{os.getpid()}@%h",
-            ],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    process = spawn(worker_command("test-worker"), env, log_path)
     worker = Worker(process, log_path)
     try:
         yield worker

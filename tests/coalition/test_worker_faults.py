@@ -14,8 +14,6 @@ import re
 import signal
 import socket
 import socketserver
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -38,8 +36,10 @@ from tests.coalition.test_worker import (
     Worker,
     database_url,
     reset_broker_connections,
+    spawn,
     wait_for,
     with_redis_db,
+    worker_command,
 )
 from tests.factories import (
     ChapterFactory,
@@ -105,30 +105,8 @@ def start_worker(postgres, transactional_db, broker, tmp_path) -> Iterator:
             **environment,
         }
         log_path = tmp_path / f"{name}.log"
-        with log_path.open("wb") as log:
-            process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "coalition",
-                    "worker",
-                    f"--pool={pool}",
-                    "--concurrency=1",
-                    "--loglevel=INFO",
-                    "--without-gossip",
-                    "--without-mingle",
-                    "--without-heartbeat",
-                    f"--hostname={name}-{os.getpid()}@%h",
-                ],
-                cwd=settings.BASE_DIR,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                # Its own process group, so that a test can kill the pool's children with it.
-                start_new_session=True,
-            )
+        # Its own process group, so that a test can kill the pool's children with it.
+        process = spawn(worker_command(name, pool), env, log_path, start_new_session=True)
         workers.append(Worker(process, log_path))
         return workers[-1]
 

@@ -3,7 +3,6 @@ the environment an operator would give it on its own machine."""
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
 import subprocess
@@ -14,9 +13,8 @@ from pathlib import Path
 
 import pytest
 import requests
-from django.conf import settings
 
-from tests.coalition.test_worker import Worker
+from tests.coalition.test_worker import Worker, spawn, worker_command
 
 START_TIMEOUT = 45
 
@@ -38,11 +36,7 @@ def free_port() -> int:
 
 def start(name: str, command: list[str], env: dict[str, str], log_dir: Path) -> Process:
     log_path = log_dir / f"{name}.log"
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            command, cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
-    return Process(process, log_path, name)
+    return Process(spawn(command, env, log_path), log_path, name)
 
 
 def web(name: str, port: int, env: dict[str, str], log_dir: Path) -> Process:
@@ -68,26 +62,7 @@ def web(name: str, port: int, env: dict[str, str], log_dir: Path) -> Process:
 
 
 def celery_worker(env: dict[str, str], log_dir: Path) -> Process:
-    return start(
-        "worker",
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "coalition",
-            "worker",
-            "--pool=solo",
-            "--concurrency=1",
-            "--loglevel=INFO",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            f"--hostname=scaling-worker-{os.getpid()}@%h",
-        ],
-        env,
-        log_dir,
-    )
+    return start("worker", worker_command("scaling-worker"), env, log_dir)
 
 
 def stop_all(started: list[Process]) -> None:
