@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from django.utils import formats
+from django.utils import dates, formats
 from django.utils.dateformat import DateFormat, re_escaped, re_formatchars
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -77,12 +78,23 @@ def format_instant(
     local = in_zone(value, where)
     if local is None:
         return ""
+    return format_local(local, where, fmt=fmt, with_zone=with_zone)
+
+
+def format_local(local: datetime, where, *, fmt: str = "DATETIME_FORMAT", with_zone: bool = True):
+    """`format_instant` of an instant already in the zone of `where`."""
     language = get_language()
-    formatter = DateFormat(local)
-    text = "".join(
-        str(getattr(formatter, piece)()) if is_code else piece
-        for is_code, piece in _format_pieces(language, fmt)
-    )
+    formatter = None
+    parts = []
+    for kind, piece in _format_pieces(language, fmt):
+        if kind is _LITERAL:
+            parts.append(piece)
+        elif kind is _FAST:
+            parts.append(piece(local))
+        else:
+            formatter = formatter or DateFormat(local)
+            parts.append(str(getattr(formatter, piece)()))
+    text = "".join(parts)
     if with_zone:
         before, after = _zone_wrapping(language, zone_of(where))
         text = before + text + after
@@ -93,16 +105,33 @@ def format_instant(
 # on the language, the format and the zone is worked out once, not for every instant.
 
 
+_LITERAL, _FAST, _DJANGO = "literal", "fast", "django"
+
+
 @lru_cache(maxsize=128)
-def _format_pieces(language: str, fmt: str) -> tuple[tuple[bool, str], ...]:
+def _format_pieces(language: str, fmt: str) -> tuple[tuple[str, Any], ...]:
     """The localised format (`formats.date_format`'s) split into literal text and format
-    characters, as `django.utils.dateformat.Formatter.format` splits it every time."""
-    pieces = []
+    characters, as `django.utils.dateformat.Formatter.format` splits it every time; the
+    common characters become small functions (month names translated once), the others
+    are left to Django's DateFormat."""
+    fast = {
+        "j": lambda local: str(local.day),
+        "d": lambda local: f"{local.day:02d}",
+        "n": lambda local: str(local.month),
+        "m": lambda local: f"{local.month:02d}",
+        "Y": lambda local: f"{local.year:04d}",
+        "H": lambda local: f"{local.hour:02d}",
+        "G": lambda local: str(local.hour),
+        "i": lambda local: f"{local.minute:02d}",
+    }
+    months = [str(dates.MONTHS[number]) for number in range(1, 13)]
+    fast["F"] = lambda local: months[local.month - 1]
+    pieces: list[tuple[str, Any]] = []
     for index, piece in enumerate(re_formatchars.split(str(formats.get_format(fmt)))):
         if index % 2:
-            pieces.append((True, piece))
+            pieces.append((_FAST, fast[piece]) if piece in fast else (_DJANGO, piece))
         elif piece:
-            pieces.append((False, re_escaped.sub(r"\1", piece)))
+            pieces.append((_LITERAL, re_escaped.sub(r"\1", piece)))
     return tuple(pieces)
 
 

@@ -26,12 +26,12 @@ def instant(value, where=None, fmt: str = "DATETIME_FORMAT", zone: bool = True, 
     `{% instant call.closes_at call.chapter %}`; `where` may be a chapter, an object with a
     chapter, a zone name or nothing (the site's default). `html=False` for plain text (e-mail
     bodies, subjects, attributes)."""
-    text = instants.format_instant(value, where, fmt=fmt, with_zone=zone)
     local = instants.in_zone(value, where)
-    if not html:
-        return text
     if local is None:
         return ""
+    text = instants.format_local(local, where, fmt=fmt, with_zone=zone)
+    if not html:
+        return text
     return format_html('<time datetime="{}">{}</time>', local.isoformat(), text)
 
 
