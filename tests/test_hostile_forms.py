@@ -153,22 +153,20 @@ def build_world() -> World:
 
 
 def _register_project(municipality, officer):
-    from projects.models import Project, ProjectCity
-    from projects.register import services as register_services
-    from projects.register.selectors import entry_for_edit
+    from tests.projects.factories import (
+        build_project,
+        publish_register_entry,
+        save_register_entry,
+    )
 
-    project = Project.objects.create(
+    project = build_project(
+        [municipality],
         title="Triaje",
         slug="triaje",
-        area="procedures",
         problem="Problema",
         solution="Solución",
         summary="Resumen",
-        uses_ai=True,
-        visibility=Project.Visibility.PUBLISHED,
     )
-    ProjectCity.objects.create(project=project, municipality=municipality)
-    project, _entry = entry_for_edit(officer, project.slug)
     data = {
         "summary": "Resumen",
         "contact_email": "a@example.org",
@@ -181,14 +179,9 @@ def _register_project(municipality, officer):
         "risk_level": "limited",
         "status": "in_development",
     }
-    entry, _changed = register_services.register_entry_save(
-        project=project, actor=officer, data=data, draft_revision=None
-    )
-    register_services.register_entry_publish(entry=entry, actor=officer)
+    publish_register_entry(project, officer, data)
     # A draft change since, so that publishing again is possible.
-    register_services.register_entry_save(
-        project=project, actor=officer, data={"risks": "Riesgos"}, draft_revision=1
-    )
+    save_register_entry(project, officer, {"risks": "Riesgos"})
     return project
 
 

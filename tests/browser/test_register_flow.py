@@ -12,10 +12,10 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from projects.models import Project, ProjectCity
 from projects.register.models import RegisterEntryVersion
 from tests.browser.helpers import open_page, sign_in
 from tests.factories import ChapterFactory, MunicipalityFactory, OfficerFactory
+from tests.projects.factories import build_project
 
 pytestmark = pytest.mark.browser
 
@@ -27,17 +27,15 @@ def project(transactional_db):
     chapter = ChapterFactory(name="CIIAR Argentina", slug="ciiar-argentina", country="AR")
     city = MunicipalityFactory(chapter=chapter, name="Neuquén", slug="neuquen", country="AR")
     officer = OfficerFactory(municipality=city, user__email="salud@neuquen.example.org")
-    project = Project.objects.create(
+    project = build_project(
+        [city],
         title=TITLE,
         slug="neuquen-turnos",
         area="health",
         problem="Esperas largas.",
         solution="Ordenar turnos.",
         summary="Turnos.",
-        uses_ai=True,
-        visibility=Project.Visibility.PUBLISHED,
     )
-    ProjectCity.objects.create(project=project, municipality=city)
     return project, officer.user
 
 

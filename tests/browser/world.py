@@ -144,22 +144,17 @@ def _indicator(project, officer: User):
 def _register_project(city: Municipality, officer: User):
     """A published project of the officer's city with an AI register entry in two versions
     (so the history shows a table of changes) and a draft change since."""
-    from projects.models import Project, ProjectCity
-    from projects.register import services as register_services
-    from projects.register.selectors import entry_for_edit
+    from tests.projects.factories import build_project, publish_register_entry
 
-    project = Project.objects.create(
+    project = build_project(
+        [city],
         title="Clasificación de reclamos vecinales (ficticio)",
         slug="prueba-registro-ia",
         area="citizen_service",
         problem="Los reclamos tardan en llegar a la unidad que corresponde.",
         solution="Un clasificador sugiere la unidad; una persona confirma.",
         summary="Clasificación asistida de reclamos.",
-        uses_ai=True,
-        visibility=Project.Visibility.PUBLISHED,
     )
-    ProjectCity.objects.create(project=project, municipality=city)
-    project, _entry = entry_for_edit(officer, project.slug)
     data = {
         "summary": "Un programa sugiere a qué unidad va cada reclamo; una persona decide.",
         "contact_email": "innovacion@example.org",
@@ -173,18 +168,12 @@ def _register_project(city: Municipality, officer: User):
         "status": "in_development",
         "impact_assessments": [{"title": "Evaluación de impacto", "url": "https://example.org/ei"}],
     }
-    entry, _changed = register_services.register_entry_save(
-        project=project, actor=officer, data=data, draft_revision=None
-    )
-    register_services.register_entry_publish(entry=entry, actor=officer)
-    entry, _changed = register_services.register_entry_save(
-        project=project,
-        actor=officer,
-        data={"performance": "88 % de sugerencias aceptadas (muestra de 500 reclamos)."},
-        draft_revision=entry.draft_revision,
-    )
-    register_services.register_entry_publish(
-        entry=entry, actor=officer, change_note="Primera medición de desempeño"
+    publish_register_entry(project, officer, data)
+    publish_register_entry(
+        project,
+        officer,
+        {"performance": "88 % de sugerencias aceptadas (muestra de 500 reclamos)."},
+        change_note="Primera medición de desempeño",
     )
     return project
 

@@ -145,20 +145,17 @@ def _eligible_application(call: Call, city: Municipality, staff: User) -> Applic
 
 def _register_entry(municipality: Municipality, officer: User):
     """A published project using AI, its register entry published once, then a draft edit."""
-    from projects.models import Project, ProjectCity
     from projects.register.models import RegisterEntry, RegisterEntryVersion
+    from tests.projects.factories import build_project
 
-    project = Project.objects.create(
+    project = build_project(
+        [municipality],
         title="Triaje MFA",
         slug="triaje-mfa",
-        area="procedures",
         problem="Problema",
         solution="Solución",
         summary="Resumen",
-        uses_ai=True,
-        visibility=Project.Visibility.PUBLISHED,
     )
-    ProjectCity.objects.create(project=project, municipality=municipality)
     entry = RegisterEntry.objects.create(
         project=project, summary="Resumen público", risk_level="limited", status="in_use"
     )

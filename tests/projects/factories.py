@@ -14,6 +14,9 @@ from projects.models import (
     ProjectStatusChange,
     Startup,
 )
+from projects.register import services as register_services
+from projects.register.models import RegisterEntry
+from projects.register.selectors import entry_for_edit
 from projects.services import refresh_search_text
 
 _numbers = itertools.count(1)
@@ -35,6 +38,8 @@ def build_project(
     visibility: str = Project.Visibility.PUBLISHED,
     status: str = Project.Status.PILOT,
     area: str = "procedures",
+    problem: str = "Los vecinos esperan semanas.",
+    solution: str = "Un asistente que clasifica las solicitudes.",
     uses_ai: bool = True,
     start: dt.date | None = dt.date(2025, 3, 1),
     end: dt.date | None = None,
@@ -47,8 +52,8 @@ def build_project(
         title=title or f"Proyecto {n}",
         slug=slug or f"proyecto-p{n}",
         area=area,
-        problem="Los vecinos esperan semanas.",
-        solution="Un asistente que clasifica las solicitudes.",
+        problem=problem,
+        solution=solution,
         ai_technique="Clasificación de texto" if uses_ai else "",
         uses_ai=uses_ai,
         status=status,
@@ -69,3 +74,25 @@ def build_project(
     refresh_search_text(project)
     project.refresh_from_db()
     return project
+
+
+def save_register_entry(project: Project, officer, data: dict) -> RegisterEntry:
+    """Save `data` into the draft of `project`'s AI register entry as `officer`, as the edit
+    form does (a new entry if it has none)."""
+    project, entry = entry_for_edit(officer, project.slug)
+    entry, _changed = register_services.register_entry_save(
+        project=project,
+        actor=officer,
+        data=data,
+        draft_revision=entry.draft_revision if entry else None,
+    )
+    return entry
+
+
+def publish_register_entry(
+    project: Project, officer, data: dict, *, change_note: str = ""
+) -> RegisterEntry:
+    """Save `data` into the entry's draft, then publish it as a new version."""
+    entry = save_register_entry(project, officer, data)
+    register_services.register_entry_publish(entry=entry, actor=officer, change_note=change_note)
+    return entry
