@@ -1,19 +1,15 @@
-"""Projects, entries and versions for the register's tests.
-
-Minimal factories of their own (the projects part's test factories may not exist yet)."""
+"""Projects, entries and versions for the register's tests (projects from the projects part's
+test factories)."""
 
 from __future__ import annotations
 
-import itertools
-
 import pytest
 
-from projects.models import Project, ProjectCity, ProjectStartup, Startup
+from projects.models import Project
 from projects.register import services
 from projects.register.models import RegisterEntry
 from tests.factories import ChapterStaffFactory, MunicipalityFactory, OfficerFactory, UserFactory
-
-_numbers = itertools.count(1)
+from tests.projects.factories import build_project, build_startup
 
 COMPLETE = {
     "summary": "Clasifica solicitudes de permisos para que lleguen antes a quien las revisa.",
@@ -48,11 +44,10 @@ COMPLETE = {
 
 
 def make_project(*cities, visibility="published", uses_ai=True, startup=None, **extra) -> Project:
-    n = next(_numbers)
-    project = Project.objects.create(
-        title=extra.pop("title", f"Proyecto {n}"),
-        slug=extra.pop("slug", f"proyecto-{n}"),
-        area=extra.pop("area", "procedures"),
+    """A project in production of `cities` (a new city if none) with a provider startup."""
+    return build_project(
+        cities or (MunicipalityFactory(),),
+        (startup or build_startup(),),
         problem="Problema",
         solution="Solución",
         summary="Resumen",
@@ -61,13 +56,6 @@ def make_project(*cities, visibility="published", uses_ai=True, startup=None, **
         visibility=visibility,
         **extra,
     )
-    for city in cities or (MunicipalityFactory(),):
-        ProjectCity.objects.create(project=project, municipality=city)
-    startup = startup or Startup.objects.create(
-        name=f"Startup {n}", slug=f"startup-{n}", country="CL"
-    )
-    ProjectStartup.objects.create(project=project, startup=startup, role="provider")
-    return project
 
 
 def prepared(project: Project) -> Project:
