@@ -28,7 +28,7 @@ from coalition.csvexport import plain_decimal
 from municipalities.models import Country
 from projects.access import public_projects
 from projects.api.common import the_one
-from projects.indicators.models import Indicator, Measurement, Target
+from projects.indicators.models import INDICATOR_FIELDS, Indicator, Measurement, Target
 from projects.models import ProjectCity
 
 router = Router(tags=["indicators"])
@@ -90,18 +90,7 @@ IndicatorPage = page_schema(IndicatorRecord, "IndicatorPage")
 # A primary key: a number the database can hold (a larger one is a 404, not an overflow).
 IndicatorId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
-COLUMNS = (
-    "id",
-    "project__slug",
-    "project__title",
-    "name",
-    "description",
-    "unit",
-    "measure",
-    "direction",
-    "baseline_value",
-    "baseline_date",
-)
+COLUMNS = ("id", "project__slug", "project__title", *INDICATOR_FIELDS)
 
 
 def _number(value) -> str:

@@ -8,7 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from calls.pdfcheck import format_size
 from coalition.csvexport import plain_decimal
 from projects.indicators.csvio import MAX_BYTES, MAX_ROWS
-from projects.indicators.models import Indicator, Measurement, Target, check_value
+from projects.indicators.models import (
+    INDICATOR_FIELDS,
+    Indicator,
+    Measurement,
+    Target,
+    check_value,
+)
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -16,15 +22,7 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class IndicatorForm(forms.ModelForm):
     class Meta:
         model = Indicator
-        fields = [
-            "name",
-            "description",
-            "unit",
-            "measure",
-            "direction",
-            "baseline_value",
-            "baseline_date",
-        ]
+        fields = list(INDICATOR_FIELDS)
         widgets = {
             "baseline_date": DATE_WIDGET,
             "description": forms.Textarea(attrs={"rows": 3}),

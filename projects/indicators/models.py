@@ -39,6 +39,18 @@ def value_field(verbose_name) -> models.DecimalField:
     )
 
 
+# What a person writes of an indicator (its form, its update service, the API's records).
+INDICATOR_FIELDS = (
+    "name",
+    "description",
+    "unit",
+    "measure",
+    "direction",
+    "baseline_value",
+    "baseline_date",
+)
+
+
 class Indicator(models.Model):
     class Measure(models.TextChoices):
         NUMBER = "number", _("Number")

@@ -14,19 +14,10 @@ from django.utils.translation import gettext as _
 
 from coalition.audit import record_event
 from coalition.models import User
-from projects.indicators.models import Indicator, Measurement, Target
+from projects.indicators.models import INDICATOR_FIELDS, Indicator, Measurement, Target
 from projects.models import Project
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-INDICATOR_FIELDS = (
-    "name",
-    "description",
-    "unit",
-    "measure",
-    "direction",
-    "baseline_value",
-    "baseline_date",
-)
 
 
 def project_chapter_id(project: Project) -> int | None:
