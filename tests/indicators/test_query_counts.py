@@ -6,27 +6,15 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from projects.indicators.models import Indicator, Measurement, Target
 from projects.models import Project
 from tests.projects.factories import build_project
+from tests.query_counts import page_queries
 
 pytestmark = pytest.mark.django_db
-
-
-def count(client, url: str) -> int:
-    cache.clear()
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-        if response.streaming:
-            b"".join(response.streaming_content)
-    assert response.status_code == 200, (url, response.status_code)
-    return len(queries)
 
 
 def grow(project, officer, n: int) -> None:
@@ -96,7 +84,7 @@ def test_pages_keep_their_query_count(client, officer, staff, published, la_sere
             if users[who]:
                 client.force_login(users[who])
             for url in addresses:
-                found[f"{who} {url}"] = count(client, url)
+                found[f"{who} {url}"] = page_queries(client, url, cold_cache=True)
         return found
 
     grow(published, officer, 2)

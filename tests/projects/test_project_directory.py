@@ -8,13 +8,12 @@ import io
 import json
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects.models import Project, ProjectCity, ProjectRevision
 from tests.factories import ChapterFactory, MunicipalityFactory, OfficerFactory
 from tests.projects.factories import build_project, build_startup
+from tests.query_counts import page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -134,15 +133,6 @@ def build_many(count: int, cities, startups) -> Project:
     return project
 
 
-def count_queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-        if response.streaming:
-            b"".join(response.streaming_content)
-    assert response.status_code == 200, url
-    return len(queries)
-
-
 def pages(project) -> list[tuple[str, str]]:
     """(who may open it: public, officer or staff; its address)."""
     return [
@@ -186,6 +176,6 @@ def test_pages_run_the_same_number_of_queries_for_n_and_3n_projects(
             for index, (kind, url) in enumerate(pages(project)):
                 if kind != "public" and (user is None or kind != role):
                     continue
-                row.append((role, index, count_queries(client, url)))
+                row.append((role, index, page_queries(client, url)))
         counts.append(row)
     assert counts[0] == counts[1]

@@ -8,14 +8,13 @@ import io
 import json
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
 from projects.register import opendata
 from tests.factories import MunicipalityFactory, OfficerFactory
+from tests.query_counts import page_queries
 from tests.register.conftest import make_project, publish
 
 pytestmark = pytest.mark.django_db
@@ -156,15 +155,6 @@ def test_csv_neutralises_formulas(client, cities):
     assert row["name"] == "'=HYPERLINK(1)" and row["description_short"] == "'=1+1"
 
 
-def count(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-        if response.streaming:
-            b"".join(response.streaming_content)
-    assert response.status_code == 200, url
-    return len(queries)
-
-
 def test_query_counts_do_not_grow(cities):
     serena, cordoba = cities
     first = published_entry(serena, "Primero", versions=2)
@@ -190,9 +180,9 @@ def test_query_counts_do_not_grow(cities):
             publish(first, officer, note=f"n{n}-{number}", performance=f"p{n}-{number}")
 
     grow(3)
-    small = [count(client, url) for url in urls]
+    small = [page_queries(client, url) for url in urls]
     grow(9)
-    large = [count(client, url) for url in urls]
+    large = [page_queries(client, url) for url in urls]
     assert small == large
 
 
