@@ -22,10 +22,10 @@ from projects.services import refresh_search_text
 _numbers = itertools.count(1)
 
 
-def build_startup(name: str = "", *, country: str = "CL", tax_id: str = "") -> Startup:
+def build_startup(name: str = "", *, country: str = "CL", tax_id: str = "", **extra) -> Startup:
     n = next(_numbers)
     return Startup.objects.create(
-        name=name or f"Startup {n}", slug=f"startup-p{n}", country=country, tax_id=tax_id
+        name=name or f"Startup {n}", slug=f"startup-p{n}", country=country, tax_id=tax_id, **extra
     )
 
 

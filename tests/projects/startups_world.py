@@ -6,7 +6,8 @@ import datetime as dt
 import itertools
 
 from municipalities.models import Membership
-from projects.models import Challenge, Project, ProjectCity, ProjectStartup, Startup
+from projects.models import Challenge, Project
+from tests.projects.factories import build_project, build_startup
 
 _numbers = itertools.count(1)
 
@@ -15,12 +16,7 @@ RUT_PERMISIA = "76.086.428-5"
 CUIT_CIUDATA = "30-71234567-1"
 
 
-def make_startup(name: str = "", *, country: str = "CL", tax_id: str = "", **extra) -> Startup:
-    n = next(_numbers)
-    name = name or f"Startup {n}"
-    return Startup.objects.create(
-        name=name, slug=f"startup-{n}", country=country, tax_id=tax_id, **extra
-    )
+make_startup = build_startup
 
 
 def make_project(
@@ -35,26 +31,21 @@ def make_project(
     challenge: Challenge | None = None,
     title: str = "",
 ) -> Project:
-    n = next(_numbers)
-    project = Project.objects.create(
-        title=title or f"Proyecto {n}",
-        slug=f"proyecto-{n}",
-        area="procedures",
+    """`tests.projects.factories.build_project` with the short texts of these tests."""
+    return build_project(
+        cities,
+        startups,
+        title=title,
+        visibility=visibility,
+        status=status,
+        uses_ai=uses_ai,
+        start=start,
+        end=end,
+        challenge=challenge,
         problem="Problema",
         solution="Solución",
         summary="Resumen",
-        uses_ai=uses_ai,
-        status=status,
-        visibility=visibility,
-        start_date=start,
-        end_date=end,
-        challenge=challenge,
     )
-    for city in cities:
-        ProjectCity.objects.create(project=project, municipality=city)
-    for startup in startups:
-        ProjectStartup.objects.create(project=project, startup=startup)
-    return project
 
 
 def make_challenge(cities, *, status: str = Challenge.Status.OPEN, title: str = "") -> Challenge:
