@@ -166,6 +166,8 @@ BY_NAME: dict[str, Filler] = {
     "indicator_targets": lambda w: _indicator_kwargs(w),
     "measurement_create": lambda w: _indicator_kwargs(w),
 }
+
+
 def _indicator_kwargs(w) -> dict:
     return {"slug": w.extra["register_project"].slug, "indicator_id": w.extra["indicator"].pk}
 
