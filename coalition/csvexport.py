@@ -27,6 +27,18 @@ def plain_decimal(value: Decimal) -> str:
     return text
 
 
+def plain_value(value: Any) -> Any:
+    """Decimals as plain numbers in text, instants (to the second) and dates in ISO 8601;
+    any other value as it is. The JSON downloads write their values this way too."""
+    if isinstance(value, Decimal):
+        return plain_decimal(value)
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
 def defuse(text: str) -> str:
     """Text a spreadsheet will show, never run."""
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
@@ -46,12 +58,8 @@ def csv_cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, list | tuple):
         return LIST_SEPARATOR.join(csv_cell(item) for item in value)
-    if isinstance(value, Decimal):
-        return plain_decimal(value)
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="seconds")
-    if isinstance(value, date):
-        return value.isoformat()
+    if isinstance(value, Decimal | date):  # a datetime is a date too
+        return plain_value(value)
     if isinstance(value, int | float):
         return str(value)
     return defuse(str(value))

@@ -41,11 +41,21 @@ def _chapter_id(cities: list[Municipality]) -> int | None:
     return min(city.chapter_id for city in cities) if cities else None
 
 
-@transaction.atomic
-def challenge_create(*, actor, municipalities: Iterable[Municipality], **fields) -> Challenge:
+def _check_names(fields: dict) -> None:
     unknown = set(fields) - CHALLENGE_FIELDS
     if unknown:
         raise TypeError(f"unknown challenge fields: {sorted(unknown)}")
+
+
+def _save(challenge: Challenge, cities: list[Municipality]) -> None:
+    challenge.full_clean(exclude=["slug", "municipalities", "created_by"])
+    challenge.save()
+    challenge.municipalities.set(cities)
+
+
+@transaction.atomic
+def challenge_create(*, actor, municipalities: Iterable[Municipality], **fields) -> Challenge:
+    _check_names(fields)
     cities = _cities(actor, municipalities)
     challenge = Challenge(
         slug=unique_slug(Challenge, fields.get("title", ""), fallback="desafio"),
@@ -54,9 +64,7 @@ def challenge_create(*, actor, municipalities: Iterable[Municipality], **fields)
     )
     if challenge.status != Challenge.Status.DRAFT:
         challenge.published_at = timezone.now()
-    challenge.full_clean(exclude=["slug", "municipalities", "created_by"])
-    challenge.save()
-    challenge.municipalities.set(cities)
+    _save(challenge, cities)
     record_event(
         actor=actor,
         action="challenge.create",
@@ -71,9 +79,7 @@ def challenge_create(*, actor, municipalities: Iterable[Municipality], **fields)
 def challenge_update(
     *, challenge: Challenge, actor, municipalities: Iterable[Municipality], **fields
 ) -> Challenge:
-    unknown = set(fields) - CHALLENGE_FIELDS
-    if unknown:
-        raise TypeError(f"unknown challenge fields: {sorted(unknown)}")
+    _check_names(fields)
     challenge = Challenge.objects.select_for_update().get(pk=challenge.pk)
     current = list(challenge.municipalities.all())
     cities = _cities(actor, municipalities, keep=current)
@@ -87,9 +93,7 @@ def challenge_update(
         return challenge
     if challenge.status != Challenge.Status.DRAFT and challenge.published_at is None:
         challenge.published_at = timezone.now()
-    challenge.full_clean(exclude=["slug", "municipalities", "created_by"])
-    challenge.save()
-    challenge.municipalities.set(cities)
+    _save(challenge, cities)
     record_event(
         actor=actor,
         action="challenge.status" if old_status != challenge.status else "challenge.update",

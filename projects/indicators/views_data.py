@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
-from decimal import Decimal
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -12,22 +10,11 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from coalition.csvexport import csv_lines, plain_decimal
+from coalition.csvexport import csv_lines, plain_value
 from coalition.permissions import Area, area_required
 from projects.indicators import selectors
 
 OVERDUE_PAGE_SIZE = 50
-
-
-def _plain(value):
-    """A JSON value: decimals as plain numbers in text, instants and dates in ISO 8601."""
-    if isinstance(value, Decimal):
-        return plain_decimal(value)
-    if isinstance(value, datetime):
-        return value.isoformat(timespec="seconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
 
 
 @require_GET
@@ -47,7 +34,7 @@ def measurements_json(request: HttpRequest) -> StreamingHttpResponse:
     def chunks():
         yield '{"measurements": ['
         for number, record in enumerate(selectors.open_measurements().iterator(chunk_size=2000)):
-            item = dict(zip(names, (_plain(value) for value in record), strict=True))
+            item = dict(zip(names, (plain_value(value) for value in record), strict=True))
             yield ("," if number else "") + json.dumps(item, ensure_ascii=False)
         yield "]}"
 

@@ -62,18 +62,7 @@ def _entry_context(request: HttpRequest, slug: str) -> dict:
 def register_entry(request: HttpRequest, slug: str) -> HttpResponse:
     """The latest published version: summary first, then the details by section."""
     context = _entry_context(request, slug)
-    version = context["entry"].latest_version
-    return render(
-        request,
-        "register/entry.html",
-        {
-            **context,
-            "version": version,
-            "snapshot": version.snapshot,
-            "sections": fields.sections_for(version.snapshot),
-            "is_latest": True,
-        },
-    )
+    return _render_version(request, context, context["entry"].latest_version)
 
 
 def register_history(request: HttpRequest, slug: str) -> HttpResponse:
@@ -107,7 +96,10 @@ def register_history(request: HttpRequest, slug: str) -> HttpResponse:
 
 def register_version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     context = _entry_context(request, slug)
-    version = selectors.version_of(context["entry"], number)
+    return _render_version(request, context, selectors.version_of(context["entry"], number))
+
+
+def _render_version(request: HttpRequest, context: dict, version) -> HttpResponse:
     return render(
         request,
         "register/entry.html",

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -136,14 +137,21 @@ class Worker:
             self.process.wait(timeout=10)
 
 
-@pytest.fixture
-def broker_url(redis_url: str) -> Iterator[str]:
-    url = with_redis_db(redis_url, WORKER_REDIS_DB)
+@contextmanager
+def flushed_redis_db(redis_url: str, number: int) -> Iterator[str]:
+    """The URL of Redis database `number`, emptied before and after."""
+    url = with_redis_db(redis_url, number)
     client = redis.Redis.from_url(url)
     client.flushdb()
     yield url
     client.flushdb()
     client.close()
+
+
+@pytest.fixture
+def broker_url(redis_url: str) -> Iterator[str]:
+    with flushed_redis_db(redis_url, WORKER_REDIS_DB) as url:
+        yield url
 
 
 @pytest.fixture

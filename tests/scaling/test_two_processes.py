@@ -17,7 +17,6 @@ import re
 import secrets
 
 import pytest
-import redis
 import requests
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.urls import reverse
@@ -29,7 +28,7 @@ from calls.models import Application, Document
 from coalition.models import QueuedTask
 from tests.calls import pdfs
 from tests.calls.helpers import complete_draft
-from tests.coalition.test_worker import database_url, with_redis_db
+from tests.coalition.test_worker import database_url, flushed_redis_db
 from tests.factories import PASSWORD, ChapterStaffFactory, UserFactory, enable_totp, totp_code
 from tests.scaling import processes
 from tests.scaling.processes import wait_for
@@ -87,12 +86,8 @@ def with_portable_password(user):
 
 @pytest.fixture
 def shared_redis(redis_url: str):
-    url = with_redis_db(redis_url, REDIS_DB)
-    client = redis.Redis.from_url(url)
-    client.flushdb()
-    yield url
-    client.flushdb()
-    client.close()
+    with flushed_redis_db(redis_url, REDIS_DB) as url:
+        yield url
 
 
 @pytest.fixture
