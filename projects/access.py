@@ -32,6 +32,13 @@ def project_chapter_ids(project: Project) -> set[int]:
     return {link.municipality.chapter_id for link in project.city_links.all()}
 
 
+def project_chapter_id(project: Project) -> int | None:
+    """The chapter an audit event on the project is filed under: that of its first
+    participating city (the links are prefetched by the `access_*` helpers)."""
+    links = sorted(project.city_links.all(), key=lambda link: link.pk)
+    return links[0].municipality.chapter_id if links else None
+
+
 def can_edit_project(user: User, project: Project) -> bool:
     """An approved officer of one of the participating cities."""
     return bool(project_city_ids(project) & roles_of(user).officer_municipality_ids)

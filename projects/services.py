@@ -24,6 +24,7 @@ from coalition.models import User
 from coalition.permissions import roles_of
 from municipalities.models import Municipality
 from municipalities.services import display_value
+from projects.access import project_chapter_id
 from projects.models import (
     Challenge,
     Project,
@@ -78,11 +79,6 @@ def stale_version_message() -> str:
         "Your changes are still in the form below, not saved: open the project again in "
         "another tab to see the other changes, then save yours again."
     )
-
-
-def chapter_of(project: Project) -> int | None:
-    link = next(iter(project.city_links.all()), None)
-    return link.municipality.chapter_id if link else None
 
 
 def _value(field: str, value: Any) -> str:
@@ -285,7 +281,7 @@ def project_update(
         actor=actor,
         action="project.edit",
         target=locked,
-        chapter=chapter_of(locked),
+        chapter=project_chapter_id(locked),
         details={"fields": sorted(changes)},
     )
     project.version = locked.version
@@ -328,7 +324,7 @@ def project_change_status(
         actor=actor,
         action="project.status",
         target=locked,
-        chapter=chapter_of(locked),
+        chapter=project_chapter_id(locked),
         from_state=previous,
         to_state=status,
         details={"changed_on": changed_on.isoformat()},
@@ -373,7 +369,7 @@ def project_publish(*, project: Project, actor: User) -> Project:
         actor=actor,
         action="project.publish",
         target=locked,
-        chapter=chapter_of(locked),
+        chapter=project_chapter_id(locked),
         details={"visibility": locked.visibility, "previous": previous},
     )
     return locked

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from coalition.audit import record_event
 from coalition.models import User
+from projects.access import project_chapter_id
 from projects.models import Project, ProjectAttachment
-from projects.services import chapter_of
 
 ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 ATTACHMENT_MAX_PAGES = 200
@@ -56,7 +56,7 @@ def project_upload_attachment(
                 actor=actor,
                 action="project.attachment_add",
                 target=project,
-                chapter=chapter_of(project),
+                chapter=project_chapter_id(project),
                 details={"title": attachment.title, "pages": facts.pages, "sha256": facts.sha256},
             )
     except BaseException:
@@ -76,6 +76,6 @@ def project_remove_attachment(*, attachment: ProjectAttachment, actor: User) -> 
         actor=actor,
         action="project.attachment_remove",
         target=project,
-        chapter=chapter_of(project),
+        chapter=project_chapter_id(project),
         details={"title": title},
     )

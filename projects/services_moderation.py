@@ -10,8 +10,8 @@ from coalition.audit import record_event
 from coalition.emails import send_email_to_user
 from coalition.models import User
 from municipalities.models import Officer
+from projects.access import project_chapter_id
 from projects.models import Project
-from projects.services import chapter_of
 
 
 def _locked(project: Project) -> Project:
@@ -43,7 +43,7 @@ def project_withdraw(*, project: Project, actor: User, reason: str) -> Project:
         actor=actor,
         action="project.withdraw",
         target=locked,
-        chapter=chapter_of(locked),
+        chapter=project_chapter_id(locked),
         details={"reason": reason, "visibility": Project.Visibility.WITHDRAWN},
     )
     for officer in project_officers(locked):
@@ -67,7 +67,7 @@ def project_restore(*, project: Project, actor: User) -> Project:
         actor=actor,
         action="project.restore",
         target=locked,
-        chapter=chapter_of(locked),
+        chapter=project_chapter_id(locked),
         details={"visibility": Project.Visibility.PUBLISHED},
     )
     return locked

@@ -14,17 +14,11 @@ from django.utils.translation import gettext as _
 
 from coalition.audit import record_event
 from coalition.models import User
+from projects.access import project_chapter_id
 from projects.indicators.models import INDICATOR_FIELDS, Indicator, Measurement, Target
 from projects.models import Project
 
 EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-
-
-def project_chapter_id(project: Project) -> int | None:
-    """The chapter of the project's first participating city (the links are prefetched by
-    `projects.access`), for the audit log."""
-    links = sorted(project.city_links.all(), key=lambda link: link.pk)
-    return links[0].municipality.chapter_id if links else None
 
 
 def _save_checked(indicator: Indicator) -> None:

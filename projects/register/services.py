@@ -15,14 +15,10 @@ from django.utils.translation import gettext as _
 
 from coalition.audit import record_event
 from coalition.models import User
+from projects.access import project_chapter_id
 from projects.models import Project
 from projects.register import fields
 from projects.register.models import RegisterEntry, RegisterEntryVersion
-
-
-def _chapter_id(project: Project) -> int | None:
-    chapters = sorted(link.municipality.chapter_id for link in project.city_links.all())
-    return chapters[0] if chapters else None
 
 
 def _lock(entry: RegisterEntry) -> RegisterEntry:
@@ -73,7 +69,7 @@ def register_entry_save(
         actor=actor,
         action="register.create" if created else "register.save",
         target=entry,
-        chapter=_chapter_id(project),
+        chapter=project_chapter_id(project),
         details={"project": project.slug, "fields": changed},
     )
     return entry, changed
@@ -136,7 +132,7 @@ def register_entry_publish(
         actor=actor,
         action="register.publish",
         target=entry,
-        chapter=_chapter_id(project),
+        chapter=project_chapter_id(project),
         to_state=f"v{number}",
         details={"project": project.slug, "version": number, "fields": sorted(version.changes)},
     )
@@ -159,7 +155,7 @@ def register_entry_withdraw(*, entry: RegisterEntry, actor: User, reason: str) -
         actor=actor,
         action="register.withdraw",
         target=entry,
-        chapter=_chapter_id(project),
+        chapter=project_chapter_id(project),
         from_state="listed",
         to_state="withdrawn",
         details={"project": project.slug, "reason": entry.withdrawal_reason},
@@ -181,7 +177,7 @@ def register_entry_restore(*, entry: RegisterEntry, actor: User) -> RegisterEntr
         actor=actor,
         action="register.restore",
         target=entry,
-        chapter=_chapter_id(project),
+        chapter=project_chapter_id(project),
         from_state="withdrawn",
         to_state="listed",
         details={"project": project.slug},
