@@ -25,6 +25,7 @@ from coalition.api.site import (
     get_api,
     not_found,
     register_router,
+    strict,
     urlpatterns,
 )
 
@@ -53,5 +54,6 @@ __all__ = [
     "public_read_only",
     "register_router",
     "responses",
+    "strict",
     "urlpatterns",
 ]

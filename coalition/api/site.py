@@ -55,6 +55,21 @@ def not_found(message: str | None = None) -> ApiError:
     return ApiError(404, "not_found", message or gettext("Nothing is published at this address."))
 
 
+def strict(form):
+    """A public page's filter form read strictly: the pages forgive a hand-edited address; a
+    program is told instead, by a 400 that names each refused parameter (a value outside the
+    page's choices, a year out of range). Returns the form."""
+    if form.is_bound and not form.is_valid():
+        fields = {name: list(errors) for name, errors in form.errors.items()}
+        raise ApiError(
+            400,
+            "invalid_parameter",
+            gettext("Refused parameters: %(names)s.") % {"names": ", ".join(sorted(fields))},
+            fields,
+        )
+    return form
+
+
 class QueryParser(Parser):
     """A query parameter given twice reaches validation as a list, so a field that takes one
     value refuses it (`?status=member&status=former` is not silently read as "former")."""

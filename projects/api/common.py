@@ -1,5 +1,5 @@
-"""What the projects' API endpoints share: strict reading of the public pages' filter forms,
-typing the open data field lists, and plain JSON values."""
+"""What the projects' API endpoints share: slugs in paths, a detail's 404, typing the open
+data field lists, and plain JSON values (`coalition.api.strict` reads the filter forms)."""
 
 from __future__ import annotations
 
@@ -10,30 +10,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from django import forms
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.translation import gettext
 from pydantic import Field
 
-from coalition.api import ApiError, model_from_fields, not_found
+from coalition.api import model_from_fields, not_found
 
 SLUG_PATTERN = "^[-a-zA-Z0-9_]+$"
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
 _ENCODER = DjangoJSONEncoder()
-
-
-def strict(form: forms.Form) -> forms.Form:
-    """The public pages forgive a hand-edited address; a program is told instead: a 400 that
-    names each refused parameter (a value outside the page's choices, a year out of range)."""
-    if form.is_bound and not form.is_valid():
-        fields = {name: list(errors) for name, errors in form.errors.items()}
-        raise ApiError(
-            400,
-            "invalid_parameter",
-            gettext("Refused parameters: %(names)s.") % {"names": ", ".join(sorted(fields))},
-            fields,
-        )
-    return form
 
 
 def the_one(records: list[dict], message: str) -> dict:

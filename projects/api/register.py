@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Path, Query, Router
 from pydantic import BaseModel, Field
 
-from coalition.api import PageParams, current_enum, not_found, page_schema, paginate
+from coalition.api import PageParams, current_enum, not_found, page_schema, paginate, strict
 from coalition.api import responses as api_responses
 from municipalities.models import Country
 from projects.api.common import (
@@ -31,7 +31,6 @@ from projects.api.common import (
     Slug,
     choice,
     jsonable,
-    strict,
     the_one,
     typed,
 )
