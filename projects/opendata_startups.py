@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from coalition.csvexport import csv_lines
+from projects.downloads import open_data_response
 from projects.models import Challenge, Project, ProjectStartup, SectorTag
 from projects.selectors_startups import PUBLIC_CHALLENGE_STATUSES, public_startups
 
@@ -178,10 +179,7 @@ def as_json(rows: list[dict], fields: list[Field]) -> str:
 
 
 def _download(content: str, *, name: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=f"{content_type}; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return open_data_response(content, filename=name, content_type=content_type)
 
 
 def startups_csv(request: HttpRequest) -> HttpResponse:

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from projects import opendata, selectors
+from projects.downloads import open_data_response
 from projects.views_projects import directory_form
 
 
@@ -22,19 +23,16 @@ def _filename(extension: str) -> str:
 
 @require_GET
 def project_data_csv(request: HttpRequest) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(
-        opendata.csv_text(_filtered(request)), content_type="text/csv; charset=utf-8"
+    return open_data_response(
+        opendata.csv_text(_filtered(request)), filename=_filename("csv"), content_type="text/csv"
     )
-    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
 
 
 @require_GET
 def project_data_json(request: HttpRequest) -> HttpResponse:
-    response = HttpResponse(
-        opendata.json_text(_filtered(request)), content_type="application/json; charset=utf-8"
+    return open_data_response(
+        opendata.json_text(_filtered(request)),
+        filename=_filename("json"),
+        content_type="application/json",
+        inline=True,
     )
-    response["Content-Disposition"] = f'inline; filename="{_filename("json")}"'
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
