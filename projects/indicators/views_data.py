@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 
 from coalition.csvexport import csv_lines, plain_value
 from coalition.permissions import Area, area_required
+from projects.downloads import open_data_response
 from projects.indicators import selectors
 
 OVERDUE_PAGE_SIZE = 50
@@ -20,11 +21,11 @@ OVERDUE_PAGE_SIZE = 50
 @require_GET
 def measurements_csv(request: HttpRequest) -> StreamingHttpResponse:
     rows = selectors.open_measurements().iterator(chunk_size=2000)
-    response = StreamingHttpResponse(
-        csv_lines(selectors.OPEN_DATA_FIELDS, rows), content_type="text/csv; charset=utf-8"
+    return open_data_response(
+        csv_lines(selectors.OPEN_DATA_FIELDS, rows),
+        filename="measurements.csv",
+        content_type="text/csv",
     )
-    response["Content-Disposition"] = 'attachment; filename="measurements.csv"'
-    return response
 
 
 @require_GET
@@ -38,7 +39,9 @@ def measurements_json(request: HttpRequest) -> StreamingHttpResponse:
             yield ("," if number else "") + json.dumps(item, ensure_ascii=False)
         yield "]}"
 
-    return StreamingHttpResponse(chunks(), content_type="application/json")
+    return open_data_response(
+        chunks(), filename="measurements.json", content_type="application/json", inline=True
+    )
 
 
 @area_required(Area.STAFF)

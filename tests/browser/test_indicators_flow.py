@@ -84,7 +84,7 @@ def test_officer_reports_and_visitor_downloads(page, console, live_server, proje
     other.goto(reverse("project_indicators", args=[project.slug]))
     with other.expect_download() as download:
         other.locator(f'a[href="{reverse("indicators_csv", args=[project.slug])}"]').first.click()
-    text = Path(download.value.path()).read_text(encoding="utf-8")
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert text.splitlines()[0].startswith("indicator_id,indicator,unit,period_start")
     assert ",2026-07-01,2026-09-30,26," in text
     visitor.close()
