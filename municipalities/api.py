@@ -5,7 +5,8 @@ the directory: the same query string (q, country, region, chapter, status, progr
 population, stale, active_project, sort), validated by pydantic (`schemas.MunicipalityFilters`,
 which the OpenAPI document declares), then read by the directory's strict form and applied by
 the same selector (`selectors.filtered_municipalities`). The fields come from
-`municipalities.opendata` and are serialised by `schemas.Municipality`, built from them.
+`municipalities.opendata` and are serialised by `schemas.Municipality`, built from them (the
+downloads write the same bytes without it, `municipalities.opendata_files`).
 Registered with the portal's API (coalition.api) in MunicipalitiesConfig.ready().
 
 SQL queries per request, whatever the number of municipalities:
@@ -16,17 +17,14 @@ SQL queries per request, whatever the number of municipalities:
   (opendata.records: plain values, no model instances);
 * API list: 3 + count + 3 = 7. API detail: 3 (no form). OpenAPI document: 3 (the chapters,
   programmes and regions its enums declare).
-* CSV and JSON downloads stream the rows (`opendata.iter_records`): one query (a server-side
-  cursor on PostgreSQL) and two per chunk of DOWNLOAD_CHUNK_SIZE rows. So a download costs
-  3 + 1 + 2 * ceil(rows / chunk) (+ 1 count for JSON).
+* CSV and JSON downloads stream the rows a chunk of DOWNLOAD_CHUNK_SIZE at a time
+  (`opendata_files`, a column at a time, no pydantic per row): the memberships and the
+  programmes (a subquery of the same filter), then the rows with one query (a server-side
+  cursor on PostgreSQL). So a download costs 3 + 3 (+ 1 count for JSON), whatever the rows.
 """
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator
-
-from django.db.models import QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -36,9 +34,9 @@ from ninja import Path, Query, Router
 
 from coalition.api import ApiError, PageParams, not_found, paginate, responses
 from coalition.models import Chapter
-from municipalities import opendata, schemas, selectors
+from municipalities import opendata, opendata_files, schemas, selectors
 from municipalities.forms import StrictDirectoryFilterForm
-from municipalities.models import Municipality, Programme
+from municipalities.models import Programme
 from municipalities.selectors import DirectoryFilters
 
 # Rows per chunk when streaming downloads. Each chunk costs two queries; the coalitions have
@@ -114,31 +112,10 @@ def download_filename(extension: str) -> str:
     return f"municipalities-{timezone.localdate().isoformat()}.{extension}"
 
 
-class _Echo:
-    """A file-like object whose write() hands back the line, for streaming with csv.writer."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def _csv_lines(municipalities: QuerySet[Municipality]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    # The byte order mark tells Excel the file is UTF-8, so "Maipú" opens as "Maipú".
-    yield "\ufeff" + writer.writerow(opendata.FIELD_NAMES)
-    for record in opendata.iter_records(municipalities, chunk_size=DOWNLOAD_CHUNK_SIZE):
-        yield writer.writerow(opendata.csv_row(record))
-
-
-def _json_chunks(municipalities: QuerySet[Municipality]) -> Iterator[str]:
-    """{"count": n, "results": [...]}, each record serialised by the API's own schema."""
-    serialiser = schemas.Municipality.__pydantic_serializer__
-    yield f'{{"count": {municipalities.count()}, "results": ['
-    separator = ""
-    for record in opendata.iter_records(municipalities, chunk_size=DOWNLOAD_CHUNK_SIZE):
-        model = schemas.Municipality.model_validate(record)
-        yield separator + serialiser.to_json(model).decode()
-        separator = ", "
-    yield "]}"
+def _json_record(record: dict) -> str:
+    """One record as the API's own schema writes it (validated, then serialised)."""
+    model = schemas.Municipality.model_validate(record)
+    return schemas.Municipality.__pydantic_serializer__.to_json(model).decode()
 
 
 def _attachment(response: StreamingHttpResponse, filename: str) -> StreamingHttpResponse:
@@ -161,7 +138,8 @@ def _attachment(response: StreamingHttpResponse, filename: str) -> StreamingHttp
 def open_data_csv(request: HttpRequest, filters: Query[schemas.MunicipalityFilters]):
     municipalities = selectors.filtered_municipalities(strict_filters(request))
     response = StreamingHttpResponse(
-        _csv_lines(municipalities), content_type="text/csv; charset=utf-8"
+        opendata_files.csv_chunks(municipalities, chunk_size=DOWNLOAD_CHUNK_SIZE),
+        content_type="text/csv; charset=utf-8",
     )
     return _attachment(response, download_filename("csv"))
 
@@ -175,7 +153,8 @@ def open_data_csv(request: HttpRequest, filters: Query[schemas.MunicipalityFilte
 )
 def open_data_json(request: HttpRequest, filters: Query[schemas.MunicipalityFilters]):
     municipalities = selectors.filtered_municipalities(strict_filters(request))
-    response = StreamingHttpResponse(
-        _json_chunks(municipalities), content_type="application/json; charset=utf-8"
+    chunks = opendata_files.json_chunks(
+        municipalities, chunk_size=DOWNLOAD_CHUNK_SIZE, serialise=_json_record
     )
+    response = StreamingHttpResponse(chunks, content_type="application/json; charset=utf-8")
     return _attachment(response, download_filename("json"))

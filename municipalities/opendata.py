@@ -14,7 +14,7 @@ makes the same record from one instance, through the same getters.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -70,10 +70,22 @@ class Getter:
 
     column: str
     convert: Callable[[Any], Any] | None = None  # None: the column's value as it is
+    # The same conversion of a whole column at once, for the downloads (thousands of rows,
+    # municipalities/downloads.py); None: `convert` called on each value.
+    convert_many: Callable[[Sequence[Any]], list] | None = None
 
     def __call__(self, row: Row) -> Any:
         value = row[self.column]
         return value if self.convert is None else self.convert(value)
+
+    def convert_column(self, values: Sequence[Any]) -> Sequence[Any]:
+        """The JSON values of a column's values (in the same order)."""
+        if self.convert is None:
+            return values
+        if self.convert_many is not None:
+            return self.convert_many(values)
+        convert = self.convert
+        return [convert(value) for value in values]
 
 
 @dataclass(frozen=True)
@@ -111,9 +123,13 @@ def _blank_to_none(value: str | None) -> str | None:
     return value or None
 
 
+def _blanks_to_none(values: Sequence[str | None]) -> list[str | None]:
+    return [value or None for value in values]
+
+
 def _text(column: str) -> Getter:
     """A text field that may be blank: null when not given."""
-    return Getter(column, _blank_to_none)
+    return Getter(column, _blank_to_none, _blanks_to_none)
 
 
 def _value(column: str) -> Getter:
@@ -124,13 +140,22 @@ def _to_float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
+def _to_floats(values: Sequence[Decimal | None]) -> list[float | None]:
+    return [None if value is None else float(value) for value in values]
+
+
 def _coordinate(column: str) -> Getter:
-    return Getter(column, _to_float)
+    return Getter(column, _to_float, _to_floats)
 
 
 def profile_url(slug: str) -> str:
     head, tail = _profile_url_parts(settings.SITE_URL, get_script_prefix())
     return f"{head}{slug}{tail}"
+
+
+def profile_urls(slugs: Sequence[str]) -> list[str]:
+    head, tail = _profile_url_parts(settings.SITE_URL, get_script_prefix())
+    return [f"{head}{slug}{tail}" for slug in slugs]
 
 
 @lru_cache(maxsize=8)
@@ -382,7 +407,7 @@ FIELDS: list[OpenDataField] = [
         "profile_url",
         "string",
         _("Address of the municipality's public profile on this portal."),
-        Getter("slug", profile_url),
+        Getter("slug", profile_url, profile_urls),
         schema={"format": "uri"},
     ),
 ]

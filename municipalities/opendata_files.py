@@ -1,0 +1,252 @@
+"""The open data downloads (CSV and JSON of every matching municipality), written a column at
+a time.
+
+The records are the ones `opendata.record_of_row` makes, field by field as `opendata.FIELDS`
+defines them, but a download has thousands of rows: rather than a dict, a getter call and a
+pydantic validation per row, each chunk of rows is read as tuples, turned into columns, each
+column converted at once by its field's getter (`Getter.convert_column`), and the columns
+zipped back into rows in the order of the fields. The bytes are those of the per-record path
+(the tests compare them): CSV cells as `opendata.csv_row` writes them, JSON as the API's
+pydantic schema serialises a record (compact, UTF-8, `", "` between records).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Iterator, Sequence
+from itertools import islice
+from typing import Any
+
+from django.db.models import QuerySet
+
+from municipalities import opendata
+from municipalities.models import Municipality
+
+Column = Sequence[Any]  # one field's values for a chunk of rows
+
+_COLUMN_INDEX = {column: index for index, column in enumerate(opendata.COLUMNS)}
+
+
+def record_columns(
+    municipalities: QuerySet[Municipality], *, chunk_size: int
+) -> Iterator[list[Column]]:
+    """Every matching municipality's JSON values, a chunk of rows at a time, as one column
+    per field of `opendata.FIELDS` (in their order): the same 3 queries as
+    `opendata.iter_records` (memberships and programmes first, through a subquery of the same
+    filter; then the rows, with a server-side cursor on PostgreSQL, `chunk_size` at a
+    time)."""
+    memberships, programmes = opendata._related_lists(municipalities.order_by().values("pk"))
+    related = {"memberships": memberships, "programmes": programmes}
+    rows = (
+        municipalities.prefetch_related(None)
+        .values_list(*opendata.COLUMNS)
+        .iterator(chunk_size=chunk_size)
+    )
+    while chunk := list(islice(rows, chunk_size)):
+        columns = list(zip(*chunk, strict=True))
+        ids = columns[_COLUMN_INDEX["id"]]
+        values = []
+        for f in opendata.FIELDS:
+            if f.get.column in related:
+                by_id = related[f.get.column]
+                values.append([by_id.get(pk, []) for pk in ids])
+            else:
+                values.append(f.get.convert_column(columns[_COLUMN_INDEX[f.get.column]]))
+        yield values
+
+
+# --- CSV -------------------------------------------------------------------------------------
+# Cells as opendata.csv_row writes them, then quoted as csv.writer quotes (QUOTE_MINIMAL:
+# a cell holding a comma, a double quote or a line break is quoted, its quotes doubled).
+
+_NEEDS_QUOTES = re.compile(r'[,"\r\n]').search
+
+
+def _quoted(cell: str) -> str:
+    return '"' + cell.replace('"', '""') + '"'
+
+
+def _quote_where_needed(cells: list[str]) -> list[str]:
+    """Most columns hold no comma, quote or line break at all: one search for the column."""
+    if not _NEEDS_QUOTES("".join(cells)):
+        return cells
+    return [_quoted(text) if _NEEDS_QUOTES(text) else text for text in cells]
+
+
+def _text_cells(values: Column) -> list[str]:
+    cell = opendata._csv_cell
+    prefixes = opendata.FORMULA_PREFIXES
+    return _quote_where_needed(
+        [
+            value if type(value) is str and not value.startswith(prefixes) else cell(value)
+            for value in values
+        ]
+    )
+
+
+def _number_cells(values: Column) -> list[str]:
+    # csv.writer writes None as an empty cell and a number as str() does.
+    return ["" if value is None else str(value) for value in values]
+
+
+def _boolean_cells(values: Column) -> list[str]:
+    return ["" if value is None else "true" if value else "false" for value in values]
+
+
+def _list_cell(items: list) -> str:
+    """opendata._csv_cell of a list, with its usual items (a text, a membership's dict of
+    texts, booleans and None) written in place."""
+    cell = opendata._csv_cell
+    prefixes = opendata.FORMULA_PREFIXES
+    parts = []
+    for item in items:
+        if type(item) is dict:
+            parts.append(
+                opendata.MEMBERSHIP_PART_SEPARATOR.join(
+                    [
+                        part
+                        if type(part) is str and not part.startswith(prefixes)
+                        else "true"
+                        if part is True
+                        else "false"
+                        if part is False
+                        else cell(part)
+                        for part in item.values()
+                    ]
+                )
+            )
+        else:
+            parts.append(cell(item))
+    return opendata.LIST_SEPARATOR.join(parts)
+
+
+def _list_cells(values: Column) -> list[str]:
+    return _quote_where_needed([_list_cell(value) if value else "" for value in values])
+
+
+def _cells_by_type(type_: str) -> Callable[[Column], list[str]]:
+    if type_ in ("integer", "number"):
+        return _number_cells
+    if type_ == "boolean":
+        return _boolean_cells
+    if type_ == "array":
+        return _list_cells
+    return _text_cells
+
+
+_COLUMN_CELLS = tuple(_cells_by_type(f.type) for f in opendata.FIELDS)
+
+
+def csv_chunks(municipalities: QuerySet[Municipality], *, chunk_size: int) -> Iterator[str]:
+    """The CSV text: the byte order mark (so Excel reads UTF-8) and the header row, then one
+    piece of text per chunk of rows (lines end with CRLF, as csv.writer ends them)."""
+    header = [_quoted(name) if _NEEDS_QUOTES(name) else name for name in opendata.FIELD_NAMES]
+    yield "\ufeff" + ",".join(header) + "\r\n"
+    for columns in record_columns(municipalities, chunk_size=chunk_size):
+        cells = [to_cells(column) for to_cells, column in zip(_COLUMN_CELLS, columns, strict=True)]
+        yield "\r\n".join(map(",".join, zip(*cells, strict=True))) + "\r\n"
+
+
+# --- JSON ------------------------------------------------------------------------------------
+# Each value written as the API's pydantic schema writes it (compact, UTF-8: the strings by the
+# json module's own C encoder, checked against pydantic by the tests), each record by one
+# %-template of the field names. A value Python might spell otherwise than pydantic (a float
+# under 1e-4 or not finite: 1e-05 against 0.00001) gets None, and its record is written by
+# pydantic itself.
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+_string = json.encoder.encode_basestring  # ensure_ascii=False: UTF-8, as pydantic writes
+
+
+def _other_json(value: Any) -> str | None:
+    if type(value) is float and not (value == 0 or 1e-4 <= abs(value) < math.inf):
+        return None
+    return _encode(value)
+
+
+def _string_texts(values: Column) -> list[str | None]:
+    return [
+        _string(value) if type(value) is str else "null" if value is None else _other_json(value)
+        for value in values
+    ]
+
+
+def _integer_texts(values: Column) -> list[str | None]:
+    return [
+        "null"
+        if value is None
+        else int.__repr__(value)
+        if type(value) is int
+        else _other_json(value)
+        for value in values
+    ]
+
+
+def _boolean_texts(values: Column) -> list[str | None]:
+    return [
+        "null"
+        if value is None
+        else "true"
+        if value is True
+        else "false"
+        if value is False
+        else _other_json(value)
+        for value in values
+    ]
+
+
+def _number_texts(values: Column) -> list[str | None]:
+    return [
+        "null"
+        if value is None
+        else float.__repr__(value)
+        if type(value) is float and (value == 0 or 1e-4 <= abs(value) < math.inf)
+        else _other_json(value)
+        for value in values
+    ]
+
+
+def _any_texts(values: Column) -> list[str | None]:
+    return [
+        "null" if value is None else "[]" if value == [] else _other_json(value) for value in values
+    ]
+
+
+def _texts_by_type(type_: str) -> Callable[[Column], list[str | None]]:
+    return {
+        "string": _string_texts,
+        "integer": _integer_texts,
+        "number": _number_texts,
+        "boolean": _boolean_texts,
+    }.get(type_, _any_texts)
+
+
+_COLUMN_TEXTS = tuple(_texts_by_type(f.type) for f in opendata.FIELDS)
+_RECORD = "{" + ",".join(f"{_string(name)}:%s" for name in opendata.FIELD_NAMES) + "}"
+
+
+def json_chunks(
+    municipalities: QuerySet[Municipality],
+    *,
+    chunk_size: int,
+    serialise: Callable[[dict[str, Any]], str],
+) -> Iterator[str]:
+    """{"count": n, "results": [...]}, records separated by ", ": one piece of text per chunk
+    of rows. `serialise` (the API's schema) writes the rare record that Python's json would
+    spell otherwise."""
+    yield f'{{"count": {municipalities.count()}, "results": ['
+    separator = ""
+    for columns in record_columns(municipalities, chunk_size=chunk_size):
+        texts = [to_texts(column) for to_texts, column in zip(_COLUMN_TEXTS, columns, strict=True)]
+        records = []
+        for index, row in enumerate(zip(*texts, strict=True)):
+            if None in row:
+                values = (column[index] for column in columns)
+                records.append(serialise(dict(zip(opendata.FIELD_NAMES, values, strict=True))))
+            else:
+                records.append(_RECORD % row)
+        yield separator + ", ".join(records)
+        separator = ", "
+    yield "]}"
