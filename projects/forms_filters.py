@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coalition.widgets import FastSelect, FlatChoices
 from municipalities.models import Country
 from projects.models import Area, Project
 from projects.selectors import ProjectFilters
@@ -20,24 +21,25 @@ def year_choices() -> list[tuple[str, str]]:
 
 class ProjectFilterForm(forms.Form):
     """Unknown values are ignored rather than failing the page (a hand-edited URL still
-    shows what it can)."""
+    shows what it can). The selects are written in Python (`FastSelect`): the city and
+    startup lists have an option for every city and startup with a published project."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    city = forms.ChoiceField(label=_("City"), required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False)
-    area = forms.ChoiceField(label=_("Area"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    startup = forms.ChoiceField(label=_("Startup"), required=False)
-    year = forms.ChoiceField(label=_("Active in"), required=False)
+    city = forms.ChoiceField(label=_("City"), required=False, widget=FastSelect)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=FastSelect)
+    area = forms.ChoiceField(label=_("Area"), required=False, widget=FastSelect)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=FastSelect)
+    startup = forms.ChoiceField(label=_("Startup"), required=False, widget=FastSelect)
+    year = forms.ChoiceField(label=_("Active in"), required=False, widget=FastSelect)
 
     def __init__(self, data=None, *, cities=(), startups=(), **kwargs):
         super().__init__(data, **kwargs)
         anything = [("", _("Any"))]
-        self.fields["city"].choices = anything + list(cities)
+        self.fields["city"].choices = FlatChoices(anything + list(cities))
         self.fields["country"].choices = anything + list(Country.choices)
         self.fields["area"].choices = anything + list(Area.choices)
         self.fields["status"].choices = anything + list(Project.Status.choices)
-        self.fields["startup"].choices = anything + list(startups)
+        self.fields["startup"].choices = FlatChoices(anything + list(startups))
         self.fields["year"].choices = anything + year_choices()
 
     def filters(self) -> ProjectFilters:
@@ -59,7 +61,7 @@ class ProjectFilterForm(forms.Form):
 
 
 class StaffProjectFilterForm(ProjectFilterForm):
-    visibility = forms.ChoiceField(label=_("Visibility"), required=False)
+    visibility = forms.ChoiceField(label=_("Visibility"), required=False, widget=FastSelect)
 
     def __init__(self, data=None, **kwargs):
         super().__init__(data, **kwargs)

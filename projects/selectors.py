@@ -104,26 +104,52 @@ def filter_projects(projects: QuerySet[Project], filters: ProjectFilters) -> Que
     return projects
 
 
+# The columns a directory card shows (projects/partials/project_card.html); the others
+# (problem, solution, budget...) are not read for the list.
+CARD_FIELDS = ("id", "slug", "title", "area", "status", "visibility", "summary", "published_at")
+
+
+def with_card_lists(projects: QuerySet[Project]) -> QuerySet[Project]:
+    """What a directory card shows and nothing more: its columns, the names of its cities
+    and its startups (with their role), in two prefetches."""
+    return projects.only(*CARD_FIELDS).prefetch_related(
+        Prefetch(
+            "city_links",
+            queryset=ProjectCity.objects.select_related("municipality")
+            .only("project", "municipality", "municipality__name")
+            .order_by("municipality__name"),
+        ),
+        Prefetch(
+            "startup_links",
+            queryset=ProjectStartup.objects.select_related("startup")
+            .only("project", "role", "startup", "startup__name")
+            .order_by("startup__name"),
+        ),
+    )
+
+
 def directory_queryset(filters: ProjectFilters) -> QuerySet[Project]:
-    """Published projects matching `filters`, newest first, with what a row shows."""
+    """Published projects matching `filters`, newest first, with what a card shows."""
     projects = filter_projects(public_projects(), filters)
-    return with_lists(projects).order_by("-published_at", "-id")
+    return with_card_lists(projects).order_by("-published_at", "-id")
 
 
 def filter_choices() -> dict[str, list[tuple[str, str]]]:
     """The cities and startups that have a published project, for the directory's filters
-    (two queries)."""
-    public = public_projects()
+    (two queries: EXISTS rather than a DISTINCT over the links, which sorted every link)."""
+    public = public_projects().values("pk")
     cities = (
-        Municipality.objects.filter(project_links__project__in=public)
-        .distinct()
-        .order_by("name")
+        Municipality.objects.filter(
+            Exists(ProjectCity.objects.filter(municipality=OuterRef("pk"), project__in=public))
+        )
+        .order_by("name", "slug")
         .values_list("slug", "name")
     )
     startups = (
-        Startup.objects.filter(project_links__project__in=public)
-        .distinct()
-        .order_by("name")
+        Startup.objects.filter(
+            Exists(ProjectStartup.objects.filter(startup=OuterRef("pk"), project__in=public))
+        )
+        .order_by("name", "slug")
         .values_list("slug", "name")
     )
     return {"cities": list(cities), "startups": list(startups)}

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from coalition.widgets import FastSelect, FlatChoices
 from municipalities.models import Country
 from projects.models import Area
 from projects.register.fields import ENTRY_FIELDS
@@ -20,16 +21,16 @@ class RegisterFilterForm(forms.Form):
     """The register's query string. Unknown values are ignored rather than failing the page."""
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    city = forms.ChoiceField(label=_("City"), required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    area = forms.ChoiceField(label=_("Area"), required=False)
-    risk = forms.ChoiceField(label=_("Risk level"), required=False)
+    city = forms.ChoiceField(label=_("City"), required=False, widget=FastSelect)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=FastSelect)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=FastSelect)
+    area = forms.ChoiceField(label=_("Area"), required=False, widget=FastSelect)
+    risk = forms.ChoiceField(label=_("Risk level"), required=False, widget=FastSelect)
 
     def __init__(self, data, *, cities, **kwargs):
         super().__init__(data, **kwargs)
         anything = [("", _("Any"))]
-        self.fields["city"].choices = anything + list(cities)
+        self.fields["city"].choices = FlatChoices(anything + list(cities))
         self.fields["country"].choices = anything + list(Country.choices)
         self.fields["status"].choices = anything + list(EntryStatus.choices)
         self.fields["area"].choices = anything + list(Area.choices)
