@@ -155,12 +155,13 @@ def filter_choices() -> dict[str, list[tuple[str, str]]]:
     return {"cities": list(cities), "startups": list(startups)}
 
 
-def project_for_page(slug: str) -> Project:
-    """One project with everything its page shows (a fixed number of queries)."""
+def project_for_page(slug: str) -> Project | None:
+    """One project with everything its page shows (a fixed number of queries), whoever may
+    see it (check with `projects.access.can_view_project`: its cities are prefetched)."""
     return (
         with_lists(Project.objects.filter(slug=slug))
         .prefetch_related("status_changes", "links", "attachments")
-        .get()
+        .first()
     )
 
 

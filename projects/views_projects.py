@@ -7,11 +7,16 @@ but the officers of its cities and the staff of their chapters (404 for everyone
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from projects import selectors
-from projects.access import access_project_for_view, can_edit_project, can_moderate_project
+from projects.access import (
+    access_project_for_view,
+    can_edit_project,
+    can_moderate_project,
+    can_view_project,
+)
 from projects.blocks import render_blocks
 from projects.forms_filters import ProjectFilterForm
 from projects.history import revision_rows
@@ -44,8 +49,10 @@ def project_directory(request: HttpRequest) -> HttpResponse:
 
 
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    access_project_for_view(request.user, slug)
+    # One fetch: what the page shows includes what the access rule reads (its cities).
     project = selectors.project_for_page(slug)
+    if project is None or not can_view_project(request.user, project):
+        raise Http404  # as access_project_for_view answers
     can_edit = can_edit_project(request.user, project)
     can_moderate = can_moderate_project(request.user, project)
     problems = (
