@@ -87,9 +87,16 @@ def register_queryset(filters: RegisterFilters) -> QuerySet[RegisterEntry]:
         .prefetch_related(
             Prefetch(
                 "project__city_links",
-                queryset=ProjectCity.objects.select_related(
-                    "municipality", "municipality__chapter"
-                ).order_by("municipality__name"),
+                # A row shows the cities' names, and its date in their chapter's time zone.
+                queryset=ProjectCity.objects.select_related("municipality__chapter")
+                .only(
+                    "project",
+                    "municipality",
+                    "municipality__name",
+                    "municipality__chapter",
+                    "municipality__chapter__time_zone",
+                )
+                .order_by("municipality__name"),
             )
         )
         .order_by("-latest_version__published_at", "-pk")
