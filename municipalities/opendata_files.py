@@ -156,7 +156,25 @@ def csv_chunks(municipalities: QuerySet[Municipality], *, chunk_size: int) -> It
 # under 1e-4 or not finite: 1e-05 against 0.00001) gets None, and its record is written by
 # pydantic itself.
 
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+_encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+# CPython's C encoder, made once rather than by every encode() call (one a row, for the
+# list of memberships); None where there is no C encoder.
+_c_encoder = (
+    json.encoder.c_make_encoder(
+        None, _encoder.default, json.encoder.encode_basestring, None, ":", ",", False, False, True
+    )
+    if json.encoder.c_make_encoder is not None
+    else None
+)
+
+
+def _encode(value: Any) -> str:
+    """Compact JSON, UTF-8 (no \\u escapes but for control characters)."""
+    if _c_encoder is None:
+        return _encoder.encode(value)
+    return "".join(_c_encoder(value, 0))
+
+
 _string = json.encoder.encode_basestring  # ensure_ascii=False: UTF-8, as pydantic writes
 
 
@@ -240,13 +258,17 @@ def json_chunks(
     separator = ""
     for columns in record_columns(municipalities, chunk_size=chunk_size):
         texts = [to_texts(column) for to_texts, column in zip(_COLUMN_TEXTS, columns, strict=True)]
-        records = []
-        for index, row in enumerate(zip(*texts, strict=True)):
-            if None in row:
-                values = (column[index] for column in columns)
-                records.append(serialise(dict(zip(opendata.FIELD_NAMES, values, strict=True))))
-            else:
-                records.append(_RECORD % row)
+        if not any(None in column for column in texts):
+            records = [_RECORD % row for row in zip(*texts, strict=True)]
+        else:
+            records = []
+            for index, row in enumerate(zip(*texts, strict=True)):
+                if None in row:
+                    values = (column[index] for column in columns)
+                    record = dict(zip(opendata.FIELD_NAMES, values, strict=True))
+                    records.append(serialise(record))
+                else:
+                    records.append(_RECORD % row)
         yield separator + ", ".join(records)
         separator = ", "
     yield "]}"
