@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from pydantic import BaseModel, Field
 
 from coalition.api import current_enum, list_schema, model_from_fields, page_schema
+from coalition.api.schemas import TEXT_PATTERN
 from coalition.models import Chapter
 from municipalities import opendata, selectors
 from municipalities.forms import DirectoryFilterForm
@@ -68,6 +69,7 @@ class MunicipalityFilters(BaseModel):
 
     q: str = Field(
         "",
+        pattern=TEXT_PATTERN,
         max_length=DirectoryFilterForm.base_fields["q"].max_length,
         description=_describe(
             "q",

@@ -27,6 +27,11 @@ URI = {"format": "uri"}
 # --- Shapes of the JSON Schema ------------------------------------------------------------
 
 
+# Free text in a query (a search): anything but NUL, which no form accepts. Declared so
+# that the document tells clients (and schemathesis) what the API refuses.
+TEXT_PATTERN = r"^[^\x00]*$"
+
+
 def type_lists_for_nullable(schema: dict[str, Any], *_args: Any) -> None:
     """Write a nullable property as OpenAPI 3.1 writes it, `"type": ["integer", "null"]`
     (with `null` among the enum values), rather than pydantic's `anyOf` of two schemas: the

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from coalition.api import PageParams, current_enum, memo, page_schema, paginate, strict
 from coalition.api import responses as api_responses
+from coalition.api.schemas import TEXT_PATTERN
 from municipalities.models import Country
 from projects import opendata, selectors
 from projects.access import public_projects
@@ -81,7 +82,10 @@ class ProjectFilters(BaseModel):
     which reads them after pydantic)."""
 
     q: str = Field(
-        "", max_length=100, description=_("Words to find in the title, summary, cities, startups.")
+        "",
+        pattern=TEXT_PATTERN,
+        max_length=100,
+        description=_("Words to find in the title, summary, cities, startups."),
     )
     city: str = Field(
         "",

@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 
 from coalition.api import PageParams, current_enum, not_found, page_schema, paginate, strict
 from coalition.api import responses as api_responses
+from coalition.api.schemas import TEXT_PATTERN
 from municipalities.models import Country
 from projects.api.common import (
     DATE_OR_NULL,
@@ -138,7 +139,12 @@ def register_records(entries: QuerySet) -> list[dict]:
 class RegisterQuery(BaseModel):
     """The register page's filters (projects.register.forms.RegisterFilterForm)."""
 
-    q: str = Field("", max_length=100, description=_("Words to find in the title or summary."))
+    q: str = Field(
+        "",
+        pattern=TEXT_PATTERN,
+        max_length=100,
+        description=_("Words to find in the title or summary."),
+    )
     city: str = Field(
         "",
         description=_("Slug of a city that owns a public entry."),

@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 
 from coalition.api import PageParams, current_enum, page_schema, paginate, strict
 from coalition.api import responses as api_responses
+from coalition.api.schemas import TEXT_PATTERN
 from municipalities.models import Country
 from projects import opendata_startups as opendata
 from projects import selectors_startups as selectors
@@ -68,7 +69,12 @@ def startup_records(rows_query: QuerySet) -> list[dict]:
 class StartupFilters(BaseModel):
     """The public startup list's filters (forms_startups.StartupFilterForm)."""
 
-    q: str = Field("", max_length=100, description=_("Words to find in the name or description."))
+    q: str = Field(
+        "",
+        pattern=TEXT_PATTERN,
+        max_length=100,
+        description=_("Words to find in the name or description."),
+    )
     country: Literal[("", *StartupCountry.values)] = Field(
         "", description=_("Country (ISO 3166-1 alpha-2; XX for another).")
     )
@@ -137,7 +143,12 @@ def challenge_records(rows_query: QuerySet) -> list[dict]:
 class ChallengeFilters(BaseModel):
     """The public challenge list's filters (forms_challenges.ChallengeFilterForm)."""
 
-    q: str = Field("", max_length=100, description=_("Words to find in the title or problem."))
+    q: str = Field(
+        "",
+        pattern=TEXT_PATTERN,
+        max_length=100,
+        description=_("Words to find in the title or problem."),
+    )
     area: Literal[("", *Area.values)] = Field("", description=_("Area of municipal work."))
     status: Literal[("", *selectors.PUBLIC_CHALLENGE_STATUSES)] = Field(
         "", description=_("Status: open or addressed.")
