@@ -32,7 +32,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from ninja import Path, Query, Router
 
-from coalition.api import ApiError, PageParams, not_found, paginate, responses
+from coalition.api import PageParams, not_found, paginate, responses, strict
 from coalition.models import Chapter
 from municipalities import opendata, opendata_files, schemas, selectors
 from municipalities.forms import StrictDirectoryFilterForm
@@ -57,15 +57,7 @@ def strict_filters(request: HttpRequest) -> DirectoryFilters:
         programmes=list(Programme.objects.order_by("name")),
         regions=selectors.listed_regions(),
     )
-    if form.is_bound and not form.is_valid():
-        fields = {name: list(errors) for name, errors in form.errors.items()}
-        raise ApiError(
-            400,
-            "invalid_parameter",
-            gettext("Refused parameters: %(names)s.") % {"names": ", ".join(sorted(fields))},
-            fields,
-        )
-    return form.filters()
+    return strict(form).filters()
 
 
 # --- JSON API, version 1 -------------------------------------------------------------------
