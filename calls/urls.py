@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from calls import views
+from calls import views, views_staff
 
 urlpatterns = [
     path("calls/", views.call_list, name="call_list"),
@@ -23,28 +23,34 @@ urlpatterns = [
         name="document_download",
     ),
     path("applications/<int:pk>/receipt/", views.receipt_download, name="receipt_download"),
-    path("panel/staff/calls/", views.staff_call_list, name="staff_call_list"),
-    path("panel/staff/calls/new/", views.staff_call_edit, name="staff_call_create"),
-    path("panel/staff/calls/<slug:slug>/edit/", views.staff_call_edit, name="staff_call_edit"),
+    path("panel/staff/calls/", views_staff.staff_call_list, name="staff_call_list"),
+    path("panel/staff/calls/new/", views_staff.staff_call_edit, name="staff_call_create"),
+    path(
+        "panel/staff/calls/<slug:slug>/edit/", views_staff.staff_call_edit, name="staff_call_edit"
+    ),
     path(
         "panel/staff/calls/<slug:slug>/structure/",
-        views.staff_call_structure,
+        views_staff.staff_call_structure,
         name="staff_call_structure",
     ),
     path(
         "panel/staff/calls/<slug:slug>/publish/",
-        views.staff_call_publish,
+        views_staff.staff_call_publish,
         name="staff_call_publish",
     ),
     path(
         "panel/staff/calls/<slug:slug>/applications/",
-        views.staff_call_applications,
+        views_staff.staff_call_applications,
         name="staff_call_applications",
     ),
-    path("panel/staff/applications/<int:pk>/", views.staff_application, name="staff_application"),
+    path(
+        "panel/staff/applications/<int:pk>/",
+        views_staff.staff_application,
+        name="staff_application",
+    ),
     path(
         "panel/staff/applications/<int:pk>/dossier/",
-        views.dossier_download,
+        views_staff.dossier_download,
         name="dossier_download",
     ),
     path("", include("calls.review.urls")),
