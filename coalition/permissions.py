@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from enum import StrEnum
+from enum import StrEnum, nonmember
 
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
@@ -36,6 +36,10 @@ class Area(StrEnum):
     STAFF = "staff"
     COMMITTEE = "committee"
     OFFICER = "officer"
+
+    # Templates compare with `AREA.STAFF`: without this, the template engine calls the class
+    # (it is callable), fails, and every such comparison is silently false.
+    do_not_call_in_templates = nonmember(True)
 
 
 # Areas whose rights need two-factor authentication.
