@@ -1,6 +1,3 @@
-import hashlib
-import re
-
 from django.conf import settings
 from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.messages.storage import default_storage
@@ -13,6 +10,8 @@ from django.utils.cache import (
 )
 from django.utils.functional import SimpleLazyObject, empty
 from django.utils.http import parse_http_date_safe
+
+from coalition.page_cache import page_etag
 
 
 def language_for(request) -> str:
@@ -81,22 +80,6 @@ class LazyMessageMiddleware(MessageMiddleware):
         return super().process_response(request, response)
 
 
-# The CSRF token in a page is masked afresh on every render (against BREACH), so two
-# renders of the same page never have the same bytes; any of those tokens is good for the
-# visitor's cookie, so the ETag leaves them out and says it is weak.
-# (Two patterns, each starting with a literal, are found much faster than one alternation.)
-_CSRF_TOKENS = (
-    re.compile(rb'(csrfmiddlewaretoken" value=")[A-Za-z0-9]{64}'),
-    re.compile(rb'("X-CSRFToken": ")[A-Za-z0-9]{64}'),
-)
-
-
-def page_etag(content: bytes) -> str:
-    for pattern in _CSRF_TOKENS:
-        content = pattern.sub(rb"\1", content)
-    return f'W/"{hashlib.md5(content, usedforsecurity=False).hexdigest()}"'
-
-
 class PublicPageCacheMiddleware:
     """Anonymous pages that carry nothing of the visitor's own say so, so that a proxy in
     front (and the browser) may keep them for `PUBLIC_PAGE_MAX_AGE` seconds and revalidate
@@ -122,7 +105,8 @@ class PublicPageCacheMiddleware:
         # renew its expiry: not on a public page (it renews on the forms' own pages).
         response.cookies.pop(settings.CSRF_COOKIE_NAME, None)
         if not response.has_header("ETag"):
-            response["ETag"] = page_etag(response.content)
+            # A page served by coalition.page_cache brings its ETag, computed once.
+            response["ETag"] = getattr(response, "page_etag", None) or page_etag(response.content)
         # Some views answer an htmx request with a part of the page at the same address.
         patch_vary_headers(response, ("HX-Request", "HX-Target"))
         patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coalition.models import Chapter
+from coalition.page_cache import anonymous_page, is_anonymous_visit
 from coalition.permissions import (
     Area,
     area_required,
@@ -66,29 +67,47 @@ def present_directory_rows(rows: list[dict]) -> None:
 def directory(request: HttpRequest) -> HttpResponse:
     """The public directory. htmx requests get only the results, to swap in place.
 
-    The filter form and the results are rendered once per query and data version (see
-    municipalities.cache); the page around them is rendered per request.
+    Anonymous visitors get the whole page from coalition.page_cache; everyone else gets the
+    filter form and the results from a fragment rendered once per query, data version and
+    variant (see municipalities.cache), with the page around it rendered per request.
     """
-    variant = "staff" if has_area(request.user, Area.STAFF) else "public"
     only_results = bool(request.htmx and request.htmx.target == "directory-results")
-    key = fragment_key(request, part="results" if only_results else "page", variant=variant)
+    part = "results" if only_results else "page"
+    if is_anonymous_visit(request):
+        key = fragment_key(request, part=f"whole-{part}", variant="anonymous")
+        return anonymous_page(
+            request,
+            key,
+            lambda: directory_response(request, render_directory(request, only_results)),
+            FRAGMENT_TIMEOUT,
+        )
+    variant = "staff" if has_area(request.user, Area.STAFF) else "public"
+    key = fragment_key(request, part=part, variant=variant)
     fragment = cache.get(key)
     if fragment is None:
-        form = directory_form(request)
-        filters = form.filters()
-        page = selectors.directory_page(filters, request.GET.get("page"), DIRECTORY_PAGE_SIZE)
-        present_directory_rows(page.object_list)
-        query = request.GET.copy()
-        query.pop("page", None)
-        context = {"form": form, "page": page, "query": query.urlencode()}
-        template = (
-            "municipalities/partials/directory_results.html"
-            if only_results
-            else "municipalities/partials/directory_body.html"
-        )
-        fragment = render_to_string(template, context, request=request)
+        fragment = render_directory(request, only_results)
         cache.set(key, fragment, FRAGMENT_TIMEOUT)
-    if only_results:
+    return directory_response(request, fragment)
+
+
+def render_directory(request: HttpRequest, only_results: bool) -> str:
+    """The filter form with the results, or the results alone."""
+    form = directory_form(request)
+    page = selectors.directory_page(form.filters(), request.GET.get("page"), DIRECTORY_PAGE_SIZE)
+    present_directory_rows(page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "page": page, "query": query.urlencode()}
+    template = (
+        "municipalities/partials/directory_results.html"
+        if only_results
+        else "municipalities/partials/directory_body.html"
+    )
+    return render_to_string(template, context, request=request)
+
+
+def directory_response(request: HttpRequest, fragment: str) -> HttpResponse:
+    if request.htmx and request.htmx.target == "directory-results":
         return HttpResponse(fragment)
     return render(request, "municipalities/directory.html", {"body": mark_safe(fragment)})  # noqa: S308 - our own rendered template
 
