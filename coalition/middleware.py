@@ -1,7 +1,11 @@
+from functools import cache
+
 from django.conf import settings
 from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.messages.storage import default_storage
 from django.core.exceptions import PermissionDenied
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils import translation
 from django.utils.cache import (
     get_conditional_response,
@@ -14,20 +18,46 @@ from django.utils.http import parse_http_date_safe
 from coalition.page_cache import page_etag
 
 
+@cache
+def supported_languages() -> frozenset[str]:
+    return frozenset(code for code, _name in settings.LANGUAGES)
+
+
+@receiver(setting_changed)
+def _languages_changed(*, setting: str, **_kwargs) -> None:
+    if setting == "LANGUAGES":
+        supported_languages.cache_clear()
+
+
 def language_for(request) -> str:
     """The signed-in user's preferred language, else the visitor's cookie, else Spanish.
 
     The browser's Accept-Language is deliberately ignored: the portal is Spanish first and
     a visitor chooses another language with the switcher.
     """
-    supported = {code for code, _name in settings.LANGUAGES}
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and user.language in supported:
+    supported = supported_languages()
+    user = _user_if_signed_in(request)
+    if user is not None and user.language in supported:
         return user.language
     cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "").lower()
     if cookie in supported:
         return cookie
     return settings.LANGUAGE_CODE
+
+
+def _user_if_signed_in(request):
+    """The signed-in user, or None. A visitor without a session cookie is nobody: their lazy
+    user is not loaded only to learn so (that was a fifth of the cheapest request)."""
+    user = getattr(request, "user", None)
+    if user is None:
+        return None
+    if (
+        isinstance(user, SimpleLazyObject)
+        and user._wrapped is empty
+        and not request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    ):
+        return None
+    return user if user.is_authenticated else None
 
 
 class UserLanguageMiddleware:
