@@ -33,10 +33,8 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Path, Query, Router
 
 from coalition.api import PageParams, not_found, paginate, responses, strict
-from coalition.models import Chapter
 from municipalities import opendata, opendata_files, schemas, selectors
 from municipalities.forms import StrictDirectoryFilterForm
-from municipalities.models import Programme
 from municipalities.selectors import DirectoryFilters
 
 # Rows per chunk when streaming downloads. Each chunk costs two queries; the coalitions have
@@ -51,12 +49,7 @@ downloads = Router(tags=TAGS)
 def strict_filters(request: HttpRequest) -> DirectoryFilters:
     """The filters of an API or download request, or a 400 naming each refused one (the
     values pydantic let through, checked against what exists: chapters, regions...)."""
-    form = StrictDirectoryFilterForm(
-        request.GET or None,
-        chapters=list(Chapter.objects.order_by("name")),
-        programmes=list(Programme.objects.order_by("name")),
-        regions=selectors.listed_regions(),
-    )
+    form = StrictDirectoryFilterForm(request.GET or None, choices=selectors.directory_choices())
     return strict(form).filters()
 
 

@@ -9,7 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from coalition.models import Chapter
 from coalition.widgets import FastSelect, select_options
 from municipalities.models import Country, Membership, Municipality, Programme
-from municipalities.selectors import POPULATION_BANDS, SORTS, DirectoryFilters
+from municipalities.selectors import (
+    POPULATION_BANDS,
+    SORTS,
+    DirectoryChoices,
+    DirectoryFilters,
+)
 
 LOGO_MAX_BYTES = 1024 * 1024
 LOGO_FORMATS = {"PNG", "JPEG", "WEBP"}
@@ -31,18 +36,18 @@ class DirectoryFilterForm(forms.Form):
         label=_("With an active AI project with a startup this year"), required=False
     )
 
-    def __init__(self, data, *, chapters, programmes, regions, **kwargs):
+    def __init__(self, data, *, choices: DirectoryChoices, **kwargs):
         super().__init__(data, **kwargs)
         anything = [("", _("Any"))]
         self.fields["country"].choices = anything + list(Country.choices)
-        self.fields["chapter"].choices = anything + [(c.slug, c.name) for c in chapters]
+        self.fields["chapter"].choices = anything + choices.chapters
         self.fields["status"].choices = anything + list(Membership.Status.choices)
-        self.fields["programme"].choices = anything + [(p.slug, p.name) for p in programmes]
+        self.fields["programme"].choices = anything + choices.programmes
         self.fields["population"].choices = anything + [
             (key, label) for key, label, _low, _high in POPULATION_BANDS
         ]
         self.fields["sort"].choices = [(key, label) for key, (label, _o) in SORTS.items()]
-        self.regions = regions
+        self.regions = choices.regions
 
     def region_options(self):
         """The region select's options, "Region (country)", the chosen one selected."""

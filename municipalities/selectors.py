@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
@@ -11,18 +12,20 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from coalition.models import User
+from coalition.models import Chapter, User
 from coalition.permissions import (
     can_decide_officer,
     can_edit_municipality,
     roles_of,
 )
+from municipalities.cache import FRAGMENT_TIMEOUT, directory_version
 from municipalities.models import (
     STALE_AFTER,
     Membership,
     Municipality,
     Officer,
     ProfileRevision,
+    Programme,
     fold,
 )
 
@@ -199,6 +202,32 @@ def listed_regions() -> list[tuple[str, str]]:
         .distinct()
         .order_by("country", "region")
     )
+
+
+@dataclass(frozen=True)
+class DirectoryChoices:
+    """What the directory's filters offer: (slug, name) of chapters and programmes, and the
+    (country, region) pairs of the listed cities."""
+
+    chapters: list[tuple[str, str]]
+    programmes: list[tuple[str, str]]
+    regions: list[tuple[str, str]]
+
+
+def directory_choices() -> DirectoryChoices:
+    """The filters' choices, read once per version of the directory's data and then kept in
+    the cache (municipalities.cache): three queries, the region list scanning every city,
+    become one cache read on every directory page, map and API request."""
+    key = f"directory:{directory_version()}:choices"
+    choices = cache.get(key)
+    if not isinstance(choices, DirectoryChoices):
+        choices = DirectoryChoices(
+            chapters=list(Chapter.objects.order_by("name").values_list("slug", "name")),
+            programmes=list(Programme.objects.order_by("name").values_list("slug", "name")),
+            regions=listed_regions(),
+        )
+        cache.set(key, choices, FRAGMENT_TIMEOUT)
+    return choices
 
 
 def listed_municipality_ref(slug: str) -> Municipality:

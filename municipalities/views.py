@@ -14,7 +14,6 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from coalition.models import Chapter
 from coalition.page_cache import anonymous_page, is_anonymous_visit
 from coalition.permissions import (
     Area,
@@ -32,19 +31,14 @@ from municipalities.forms import (
     ProfileForm,
     RefusalForm,
 )
-from municipalities.models import Country, Membership, Municipality, Officer, Programme
+from municipalities.models import Country, Membership, Municipality, Officer
 from municipalities.profile_blocks import profile_blocks
 
 DIRECTORY_PAGE_SIZE = 24
 
 
 def directory_form(request: HttpRequest) -> DirectoryFilterForm:
-    return DirectoryFilterForm(
-        request.GET or None,
-        chapters=list(Chapter.objects.order_by("name")),
-        programmes=list(Programme.objects.order_by("name")),
-        regions=selectors.listed_regions(),
-    )
+    return DirectoryFilterForm(request.GET or None, choices=selectors.directory_choices())
 
 
 def present_directory_rows(rows: list[dict]) -> None:

@@ -6,7 +6,9 @@ import re
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import MunicipalityFactory, enable_totp
@@ -86,3 +88,12 @@ def test_signed_in_visitors_never_get_the_anonymous_copy(client, municipality, c
     assert 'name="stale"' in page  # the staff's own filter
     assert reverse("account_logout") in page
     assert 'name="stale"' not in Client().get(reverse("directory")).content.decode()
+
+
+def test_the_filters_choices_are_read_once_per_data_version(client, municipality):
+    client.get(reverse("directory") + "?q=a")
+    with CaptureQueriesContext(connection) as again:
+        client.get(reverse("directory") + "?q=b")
+    assert not [q for q in again if 'FROM "coalition_chapter" ORDER BY' in q["sql"]]
+    MunicipalityFactory(name="Ciudad Recién Llegada", region="Región Nueva")
+    assert "Región Nueva" in client.get(reverse("directory") + "?q=c").content.decode()
