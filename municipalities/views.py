@@ -107,8 +107,17 @@ def directory_response(request: HttpRequest, fragment: str) -> HttpResponse:
 
 
 def profile(request: HttpRequest, slug: str) -> HttpResponse:
-    """A city's public profile. Like the directory, its body is rendered once per data
-    version and kind of reader (editor, signed-in, anonymous)."""
+    """A city's public profile. Anonymous visitors get the whole page from
+    coalition.page_cache (its key carries the data version, which every change to a city or to
+    its projects bumps); others get its body rendered once per data version and kind of reader
+    (editor, signed-in), with the page around it rendered per request."""
+    if is_anonymous_visit(request):
+        key = fragment_key(request, part=f"whole-profile:{slug}", variant="anonymous")
+        return anonymous_page(request, key, lambda: profile_page(request, slug), FRAGMENT_TIMEOUT)
+    return profile_page(request, slug)
+
+
+def profile_page(request: HttpRequest, slug: str) -> HttpResponse:
     municipality = selectors.listed_municipality_ref(slug)
     can_edit = can_edit_municipality(request.user, municipality)
     variant = "editor" if can_edit else "signed-in" if request.user.is_authenticated else "public"

@@ -97,3 +97,23 @@ def test_the_filters_choices_are_read_once_per_data_version(client, municipality
     assert not [q for q in again if 'FROM "coalition_chapter" ORDER BY' in q["sql"]]
     MunicipalityFactory(name="Ciudad Recién Llegada", region="Región Nueva")
     assert "Región Nueva" in client.get(reverse("directory") + "?q=c").content.decode()
+
+
+def test_an_anonymous_profile_shows_a_new_project_and_a_new_name_at_once(municipality):
+    from tests.projects.factories import build_project
+
+    url = reverse("municipality_profile", args=[municipality.slug])
+    assert "Asistente de permisos" not in Client().get(url).content.decode()
+    build_project([municipality], title="Asistente de permisos")
+    assert "Asistente de permisos" in Client().get(url).content.decode()
+    municipality.name = "Maipú Renovada"
+    municipality.save()
+    assert "Maipú Renovada" in Client().get(url).content.decode()
+
+
+def test_an_unlisted_city_is_gone_from_the_stored_copies(municipality):
+    url = reverse("municipality_profile", args=[municipality.slug])
+    assert Client().get(url).status_code == 200
+    municipality.is_listed = False
+    municipality.save()
+    assert Client().get(url).status_code == 404
