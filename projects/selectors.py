@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from coalition.models import User
@@ -104,34 +105,40 @@ def filter_projects(projects: QuerySet[Project], filters: ProjectFilters) -> Que
     return projects
 
 
-# The columns a directory card shows (projects/partials/project_card.html); the others
+# The columns a directory card shows (projects/partials/directory_results.html); the others
 # (problem, solution, budget...) are not read for the list.
-CARD_FIELDS = ("id", "slug", "title", "area", "status", "visibility", "summary", "published_at")
+CARD_FIELDS = ("id", "slug", "title", "area", "status", "visibility", "summary")
 
 
-def with_card_lists(projects: QuerySet[Project]) -> QuerySet[Project]:
-    """What a directory card shows and nothing more: its columns, the names of its cities
-    and its startups (with their role), in two prefetches."""
-    return projects.only(*CARD_FIELDS).prefetch_related(
-        Prefetch(
-            "city_links",
-            queryset=ProjectCity.objects.select_related("municipality")
-            .only("project", "municipality", "municipality__name")
-            .order_by("municipality__name"),
-        ),
-        Prefetch(
-            "startup_links",
-            queryset=ProjectStartup.objects.select_related("startup")
-            .only("project", "role", "startup", "startup__name")
-            .order_by("startup__name"),
-        ),
-    )
-
-
-def directory_queryset(filters: ProjectFilters) -> QuerySet[Project]:
-    """Published projects matching `filters`, newest first, with what a card shows."""
-    projects = filter_projects(public_projects(), filters)
-    return with_card_lists(projects).order_by("-published_at", "-id")
+def directory_page(filters: ProjectFilters, page_number, per_page: int) -> Page:
+    """A page of published projects matching `filters`, newest first, as plain rows (dicts of
+    CARD_FIELDS plus `cities`, their names, and `startups`, (name, role) pairs): what a card
+    shows, without building model instances. Four queries (count, rows, cities, startups)
+    whatever the page size; the last two are left out for an empty page."""
+    projects = filter_projects(public_projects(), filters).order_by("-published_at", "-id")
+    page = Paginator(projects.values(*CARD_FIELDS), per_page).get_page(page_number)
+    rows = list(page.object_list)
+    by_id = {}
+    for row in rows:
+        row["cities"], row["startups"] = [], []
+        by_id[row["id"]] = row
+    if by_id:
+        cities = (
+            ProjectCity.objects.filter(project_id__in=by_id)
+            .order_by("municipality__name")
+            .values_list("project_id", "municipality__name")
+        )
+        for project_id, name in cities:
+            by_id[project_id]["cities"].append(name)
+        startups = (
+            ProjectStartup.objects.filter(project_id__in=by_id)
+            .order_by("startup__name")
+            .values_list("project_id", "startup__name", "role")
+        )
+        for project_id, name, role in startups:
+            by_id[project_id]["startups"].append((name, role))
+    page.object_list = rows
+    return page
 
 
 def filter_choices() -> dict[str, list[tuple[str, str]]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from projects import selectors
 from projects.access import (
@@ -20,7 +21,7 @@ from projects.access import (
 from projects.blocks import render_blocks
 from projects.forms_filters import ProjectFilterForm
 from projects.history import revision_rows
-from projects.models import ProjectAttachment
+from projects.models import Area, Project, ProjectAttachment, ProjectStartup
 from projects.services import project_publication_problems
 
 DIRECTORY_PAGE_SIZE = 20
@@ -33,13 +34,36 @@ def directory_form(request: HttpRequest) -> ProjectFilterForm:
     )
 
 
+def present_directory_rows(rows: list[dict]) -> None:
+    """Add to the plain rows of `selectors.directory_page` the texts a card prints, each label
+    looked up once per page and the project URL reversed once, rather than once per row."""
+    areas = {value: str(label) for value, label in Area.choices}
+    statuses = {value: str(label) for value, label in Project.Status.choices}
+    visibilities = {value: str(label) for value, label in Project.Visibility.choices}
+    roles = {value: str(label) for value, label in ProjectStartup.Role.choices}
+    url = reverse("project_detail", args=["__slug__"])
+    for row in rows:
+        row["url"] = url.replace("__slug__", row["slug"])
+        row["cities_text"] = ", ".join(row["cities"])
+        row["area_label"] = areas.get(row["area"], row["area"])
+        row["status_label"] = statuses.get(row["status"], row["status"])
+        # Only an unpublished project carries a badge of its visibility.
+        row["visibility_label"] = (
+            ""
+            if row["visibility"] == Project.Visibility.PUBLISHED
+            else visibilities.get(row["visibility"], row["visibility"])
+        )
+        row["startups_text"] = ", ".join(
+            f"{name} ({roles.get(role, role)})" for name, role in row["startups"]
+        )
+
+
 def project_directory(request: HttpRequest) -> HttpResponse:
     """Published projects, with search and filters kept in the URL; htmx requests get only the
     results, to swap in place (the same form works without JavaScript)."""
     form = directory_form(request)
-    page = Paginator(selectors.directory_queryset(form.filters()), DIRECTORY_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = selectors.directory_page(form.filters(), request.GET.get("page"), DIRECTORY_PAGE_SIZE)
+    present_directory_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
