@@ -8,6 +8,7 @@ is not public (with a notice); nobody but them ever reads the unpublished draft.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
@@ -51,7 +52,8 @@ def is_public(entry: RegisterEntry) -> bool:
     return public_entries().filter(pk=entry.pk).exists()
 
 
-def register_queryset(filters: RegisterFilters) -> QuerySet[RegisterEntry]:
+def filtered_entries(filters: RegisterFilters) -> QuerySet[RegisterEntry]:
+    """The public entries the filters keep, in no particular order."""
     entries = public_entries()
     if filters.q:
         for word in filters.q.split()[:10]:
@@ -71,8 +73,17 @@ def register_queryset(filters: RegisterFilters) -> QuerySet[RegisterEntry]:
         entries = entries.filter(latest_version__risk_level=filters.risk)
     if filters.area:
         entries = entries.filter(project__area=filters.area)
+    return entries
+
+
+# Newest publication first; the list and the API page through the entries in this order.
+REGISTER_ORDER = ("-latest_version__published_at", "-pk")
+
+
+def register_queryset(filters: RegisterFilters) -> QuerySet[RegisterEntry]:
     return (
-        entries.select_related("project", "latest_version")
+        filtered_entries(filters)
+        .select_related("project", "latest_version")
         .only(
             "pk",
             "project__slug",
@@ -99,8 +110,42 @@ def register_queryset(filters: RegisterFilters) -> QuerySet[RegisterEntry]:
                 .order_by("municipality__name"),
             )
         )
-        .order_by("-latest_version__published_at", "-pk")
+        .order_by(*REGISTER_ORDER)
     )
+
+
+def register_rows(filters: RegisterFilters) -> QuerySet[dict]:
+    """What a row of the public list shows, as plain values: the page shows them and no
+    more, so it builds no model instances (three for every row, and more for its cities)."""
+    return (
+        filtered_entries(filters)
+        .order_by(*REGISTER_ORDER)
+        .values(
+            "project_id",
+            "project__slug",
+            "project__title",
+            "project__area",
+            "latest_version__number",
+            "latest_version__summary",
+            "latest_version__risk_level",
+            "latest_version__status",
+            "latest_version__published_at",
+        )
+    )
+
+
+def city_names_and_zones(project_ids: list[int]) -> dict[int, list[tuple[str, str | None]]]:
+    """For each project, its cities' names (by name) and their chapter's time zone; one
+    query, as the list's prefetch of the cities was."""
+    cities: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
+    links = (
+        ProjectCity.objects.filter(project_id__in=project_ids)
+        .order_by("municipality__name")
+        .values_list("project_id", "municipality__name", "municipality__chapter__time_zone")
+    )
+    for project_id, name, zone in links:
+        cities[project_id].append((name, zone))
+    return cities
 
 
 def listed_cities() -> list[tuple[str, str]]:

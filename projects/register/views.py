@@ -13,7 +13,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from coalition.templatetags.coalition import instant
 from projects.access import can_moderate_project
+from projects.models import Area
 from projects.register import fields, selectors, services
 from projects.register.forms import (
     ModerationForm,
@@ -21,7 +23,7 @@ from projects.register.forms import (
     RegisterEntryForm,
     RegisterFilterForm,
 )
-from projects.register.models import EntryStatus, RegisterEntry
+from projects.register.models import EntryStatus, RegisterEntry, RiskLevel
 
 PAGE_SIZE = 20
 HISTORY_PAGE_SIZE = 20
@@ -35,12 +37,53 @@ def project_url(slug: str) -> str:
         return ""
 
 
+def present_register_rows(entries) -> list[dict]:
+    """The texts a row of the list prints, from the plain values of `selectors.register_rows`:
+    labels looked up and the entry's address reversed once per page, not once per row."""
+    entries = list(entries)
+    cities = selectors.city_names_and_zones([entry["project_id"] for entry in entries])
+    areas = {value: str(label) for value, label in Area.choices}
+    risks = {value: str(label) for value, label in RiskLevel.choices}
+    statuses = {value: str(label) for value, label in EntryStatus.choices}
+    url = reverse("register_entry", args=["__slug__"])
+    rows = []
+    for entry in entries:
+        names_and_zones = cities[entry["project_id"]]
+        area, risk, status = (
+            entry["project__area"],
+            entry["latest_version__risk_level"],
+            entry["latest_version__status"],
+        )
+        rows.append(
+            {
+                "url": url.replace("__slug__", entry["project__slug"]),
+                "title": entry["project__title"],
+                "cities": ", ".join(name for name, _zone in names_and_zones),
+                "area": areas.get(area, area),
+                "summary": entry["latest_version__summary"],
+                "risk_level": risk,
+                "risk_label": risks.get(risk, risk),
+                "status_label": statuses.get(status, status),
+                "version": _("Version %(number)s") % {"number": entry["latest_version__number"]},
+                # The date in the time zone of the first city's chapter.
+                "published": instant(
+                    entry["latest_version__published_at"],
+                    names_and_zones[0][1] if names_and_zones else None,
+                    "DATE_FORMAT",
+                    zone=False,
+                ),
+            }
+        )
+    return rows
+
+
 def register_list(request: HttpRequest) -> HttpResponse:
     """The public register, filters kept in the URL; htmx requests get only the results."""
     form = RegisterFilterForm(request.GET or None, cities=selectors.listed_cities())
-    page = Paginator(selectors.register_queryset(form.filters()), PAGE_SIZE).get_page(
+    page = Paginator(selectors.register_rows(form.filters()), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    page.object_list = present_register_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
