@@ -21,12 +21,20 @@ class ProjectsConfig(AppConfig):
 
 def _refresh_directory_on_project_changes() -> None:
     """The directory's "with an active project" filter reads projects: a change to one must
-    refresh the cached directory like a change to a city does (municipalities.cache)."""
+    refresh the cached directory like a change to a city does (municipalities.cache). The
+    project directory's cached filter choices name startups: a renamed or merged startup
+    refreshes them too."""
     from django.db.models.signals import post_delete, post_save
 
     from municipalities.cache import bump_directory_version
-    from projects.models import Project, ProjectCity, ProjectStartup, ProjectStatusChange
+    from projects.models import (
+        Project,
+        ProjectCity,
+        ProjectStartup,
+        ProjectStatusChange,
+        Startup,
+    )
 
-    for model in (Project, ProjectCity, ProjectStartup, ProjectStatusChange):
+    for model in (Project, ProjectCity, ProjectStartup, ProjectStatusChange, Startup):
         post_save.connect(bump_directory_version, sender=model, weak=False)
         post_delete.connect(bump_directory_version, sender=model, weak=False)

@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from coalition.models import User
 from coalition.permissions import roles_of
+from municipalities.cache import FRAGMENT_TIMEOUT, directory_version
 from municipalities.models import Municipality, fold
 from projects.access import public_projects
 from projects.models import (
@@ -160,6 +162,19 @@ def filter_choices() -> dict[str, list[tuple[str, str]]]:
         .values_list("slug", "name")
     )
     return {"cities": list(cities), "startups": list(startups)}
+
+
+def cached_filter_choices() -> dict[str, list[tuple[str, str]]]:
+    """`filter_choices`, read once per version of the directory's data and then kept in the
+    cache: every save or delete of a project, its links, a city or a startup bumps that
+    version (municipalities.cache, connected in projects.apps), so the lists are never older
+    than the data. Its query on cities scans them all: a third of the directory's time."""
+    key = f"directory:{directory_version()}:project-filter-choices"
+    choices = cache.get(key)
+    if not isinstance(choices, dict):
+        choices = filter_choices()
+        cache.set(key, choices, FRAGMENT_TIMEOUT)
+    return choices
 
 
 def project_for_page(slug: str) -> Project | None:

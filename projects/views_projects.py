@@ -28,7 +28,7 @@ DIRECTORY_PAGE_SIZE = 20
 
 
 def directory_form(request: HttpRequest) -> ProjectFilterForm:
-    choices = selectors.filter_choices()
+    choices = selectors.cached_filter_choices()
     return ProjectFilterForm(
         request.GET or None, cities=choices["cities"], startups=choices["startups"]
     )

@@ -86,6 +86,22 @@ def test_startup_filter(client, world):
     assert titles(response) == {"Asistente vecinal"}
 
 
+def test_cached_filter_choices_follow_the_data(client, world, penalolen):
+    """The city and startup lists are kept in the cache: a renamed startup and a newly
+    published project's city show at once."""
+    url = reverse("project_directory")
+    assert "Ciudata SAS" in client.get(url).content.decode()
+    ciudata = world["ciudata"]
+    ciudata.name = "Ciudata Global"
+    ciudata.save()
+    html = client.get(url).content.decode()
+    assert "Ciudata Global" in html and "Ciudata SAS" not in html
+    newcomer = MunicipalityFactory(chapter=penalolen.chapter, name="Recién Llegada")
+    assert "Recién Llegada" not in client.get(url).content.decode()
+    build_project([newcomer], title="Nuevo")  # published by default
+    assert "Recién Llegada</option>" in client.get(url).content.decode()
+
+
 def test_htmx_gets_only_the_results_and_the_empty_state(client, world):
     response = client.get(
         reverse("project_directory") + "?q=nada-parecido",
