@@ -164,15 +164,6 @@ def listed_cities() -> list[tuple[str, str]]:
     )
 
 
-def _project_prefetches() -> list:
-    return [
-        Prefetch(
-            "project__city_links",
-            queryset=ProjectCity.objects.select_related("municipality", "municipality__chapter"),
-        ),
-    ]
-
-
 def entry_for_reader(user: User, slug: str) -> tuple[RegisterEntry, bool]:
     """An entry with a published version the user may read, and whether it is public.
 
@@ -181,15 +172,41 @@ def entry_for_reader(user: User, slug: str) -> tuple[RegisterEntry, bool]:
     entry = (
         RegisterEntry.objects.filter(project__slug=slug, latest_version__isnull=False)
         .select_related("project", "latest_version")
-        .prefetch_related(*_project_prefetches())
+        # The reader's pages show the published version, never the draft's columns.
+        .only(
+            "pk",
+            "project",
+            "latest_version",
+            "withdrawn_at",
+            "withdrawal_reason",
+            "project__slug",
+            "project__uses_ai",
+            "project__visibility",
+        )
+        # The one rule, read from the one place, within the same query.
+        .annotate(project_is_public=Exists(public_projects().filter(pk=OuterRef("project_id"))))
+        .prefetch_related(
+            Prefetch(
+                "project__city_links",
+                # Who may edit or moderate, and the time zone the page's dates are shown in.
+                queryset=ProjectCity.objects.select_related("municipality__chapter").only(
+                    "project",
+                    "municipality",
+                    "municipality__chapter",
+                    "municipality__chapter__time_zone",
+                ),
+            )
+        )
         .first()
     )
     if entry is None:
         raise Http404
-    public = entry.withdrawn_at is None and entry.project.uses_ai and entry.project.is_published
-    if public:
-        # The one rule, read from the one place (a query, but always the same one).
-        public = public_projects().filter(pk=entry.project_id).exists()
+    public = (
+        entry.withdrawn_at is None
+        and entry.project.uses_ai
+        and entry.project.is_published
+        and entry.project_is_public
+    )
     if not public and not (
         can_edit_project(user, entry.project) or can_moderate_project(user, entry.project)
     ):
