@@ -207,8 +207,19 @@ def display_text(name: str, value: Any) -> str:
     return str(shown)
 
 
+# How the entry page lays out a value (`text` for any other field): decided here once per
+# field rather than by comparing field names in the template for every row.
+LAYOUTS = {
+    "impact_assessments": "links",
+    "cities": "list",
+    "suppliers": "list",
+    "contact_email": "email",
+}
+
+
 def sections_for(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
-    """The detail layer of a snapshot: each section with its (label, name, shown value)."""
+    """The detail layer of a snapshot: each section with its rows (name, label, shown value
+    and its layout)."""
     return [
         {
             "key": section.key,
@@ -218,6 +229,7 @@ def sections_for(snapshot: dict[str, Any]) -> list[dict[str, Any]]:
                     "name": name,
                     "label": label(name),
                     "value": display(name, snapshot.get(name)),
+                    "layout": LAYOUTS.get(name, "text"),
                 }
                 for name in section.fields
             ],

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -132,6 +134,25 @@ def test_the_entry_page_has_the_summary_first_then_sections(project, officer):
     assert "Limited risk" in page and "In use" in page
     assert "limited" not in page.replace("badge-risk-limited", "")
     assert 'href="https://example.org/eipd.pdf"' in page
+
+
+def test_the_entry_page_lays_out_each_kind_of_value(project, officer):
+    publish(project, officer, monitoring="")
+    with translation.override("en"):
+        page = Client().get(reverse("register_entry", args=[project.slug])).content.decode()
+    # Compared without the white space around tags.
+    details = re.sub(r"\s*(<[^>]*>)\s*", r"\1", page[page.index("section-owner") :])
+    assert "<dt>Owner (cities)</dt><dd>La Serena</dd>" in details
+    assert '<dd><a href="mailto:innovacion@example.org">innovacion@example.org</a></dd>' in details
+    assert (
+        '<dd><ul><li><a href="https://example.org/eipd.pdf" rel="noopener nofollow">EIPD</a>'
+        "</li></ul></dd>"
+    ) in details
+    assert (
+        '<dt>How performance is monitored</dt><dd><span class="muted">Not stated</span></dd>'
+        in (details)
+    )
+    assert "<dd>Una persona revisa cada clasificación.</dd>" in details
 
 
 def test_the_database_refuses_to_change_a_version_but_lets_its_publisher_go(project, officer):
