@@ -39,15 +39,25 @@ def project_chapter_id(project: Project) -> int | None:
     return links[0].municipality.chapter_id if links else None
 
 
+def can_edit_for_cities(user: User, city_ids: set[int]) -> bool:
+    """`can_edit_project` given the ids of the project's cities (read as plain values)."""
+    return bool(city_ids & roles_of(user).officer_municipality_ids)
+
+
+def can_moderate_for_chapters(user: User, chapter_ids: set[int]) -> bool:
+    """`can_moderate_project` given the ids of its cities' chapters (read as plain values)."""
+    roles = roles_of(user)
+    return roles.is_superuser or bool(chapter_ids & roles.staff_chapter_ids)
+
+
 def can_edit_project(user: User, project: Project) -> bool:
     """An approved officer of one of the participating cities."""
-    return bool(project_city_ids(project) & roles_of(user).officer_municipality_ids)
+    return can_edit_for_cities(user, project_city_ids(project))
 
 
 def can_moderate_project(user: User, project: Project) -> bool:
     """Staff of a participating city's chapter (or a superuser), with two-factor auth."""
-    roles = roles_of(user)
-    return roles.is_superuser or bool(project_chapter_ids(project) & roles.staff_chapter_ids)
+    return can_moderate_for_chapters(user, project_chapter_ids(project))
 
 
 def can_view_project(user: User, project: Project) -> bool:

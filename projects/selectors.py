@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from coalition.models import User
 from coalition.permissions import roles_of
@@ -177,13 +177,44 @@ def cached_filter_choices() -> dict[str, list[tuple[str, str]]]:
     return choices
 
 
-def project_for_page(slug: str) -> Project | None:
-    """One project with everything its page shows (a fixed number of queries), whoever may
-    see it (check with `projects.access.can_view_project`: its cities are prefetched)."""
-    return (
-        with_lists(Project.objects.filter(slug=slug))
-        .prefetch_related("status_changes", "links", "attachments")
-        .first()
+@dataclass(frozen=True)
+class ProjectPage:
+    """What a project's page shows: the project, and its lists as plain rows (dicts)."""
+
+    project: Project
+    cities: list[dict]  # municipality_id, name, slug, chapter_id, time_zone (of the chapter)
+    startups: list[dict]  # name, slug, role
+    status_changes: list[dict]  # status, changed_on
+    links: list[dict]  # title, url
+    attachments: list[dict]  # id, title, size, pages
+
+
+def project_page(slug: str) -> ProjectPage | None:
+    """One project with everything its page shows (six queries), whoever may see it: check
+    with `projects.access` from the cities' and chapters' ids given here. The lists are plain
+    values: prefetched model instances (cities with their chapter, startups) cost more to
+    build than their queries take."""
+    project = Project.objects.filter(slug=slug).select_related("challenge").first()
+    if project is None:
+        return None
+    cities = ProjectCity.objects.filter(project=project).order_by("municipality__name")
+    startups = ProjectStartup.objects.filter(project=project).order_by("startup__name")
+    return ProjectPage(
+        project=project,
+        cities=list(
+            cities.values(
+                "municipality_id",
+                name=F("municipality__name"),
+                slug=F("municipality__slug"),
+                chapter_id=F("municipality__chapter_id"),
+                time_zone=F("municipality__chapter__time_zone"),
+            )
+        ),
+        startups=list(startups.values("role", name=F("startup__name"), slug=F("startup__slug"))),
+        # In their models' order (changed_on, then id; links and files by id).
+        status_changes=list(project.status_changes.values("status", "changed_on")),
+        links=list(project.links.values("title", "url")),
+        attachments=list(project.attachments.values("id", "title", "size", "pages")),
     )
 
 

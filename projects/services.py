@@ -332,12 +332,15 @@ def project_change_status(
     return change
 
 
-def project_publication_problems(project: Project) -> list[tuple[str, str]]:
-    """(field, message) for each thing missing before the project may be published."""
+def project_publication_problems(
+    project: Project, *, has_cities: bool | None = None
+) -> list[tuple[str, str]]:
+    """(field, message) for each thing missing before the project may be published;
+    `has_cities` when the caller has read its cities already (else one query)."""
     problems = []
     if not project.summary.strip():
         problems.append(("summary", _("Write the public summary.")))
-    if not project.city_links.exists():
+    if not (project.city_links.exists() if has_cities is None else has_cities):
         problems.append((CITIES, _("Choose at least one participating city.")))
     if not project.problem.strip():
         problems.append(("problem", _("Describe the problem.")))

@@ -14,9 +14,10 @@ from django.urls import reverse
 from projects import selectors
 from projects.access import (
     access_project_for_view,
+    can_edit_for_cities,
     can_edit_project,
+    can_moderate_for_chapters,
     can_moderate_project,
-    can_view_project,
 )
 from projects.blocks import render_blocks
 from projects.forms_filters import ProjectFilterForm
@@ -72,30 +73,64 @@ def project_directory(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/directory.html", context)
 
 
+def present_project_page(page: selectors.ProjectPage) -> dict:
+    """The texts and links the project page prints for its plain rows: each label looked up
+    once and each kind of URL reversed once, rather than per row in the template."""
+    project = page.project
+    statuses = {value: str(label) for value, label in Project.Status.choices}
+    roles = {value: str(label) for value, label in ProjectStartup.Role.choices}
+    city_url = reverse("municipality_profile", args=["__slug__"])
+    for city in page.cities:
+        city["url"] = city_url.replace("__slug__", city["slug"])
+    startup_url = reverse("startup_detail", args=["__slug__"])
+    for startup in page.startups:
+        startup["url"] = startup_url.replace("__slug__", startup["slug"])
+        startup["role_label"] = roles.get(startup["role"], startup["role"])
+    for change in page.status_changes:
+        change["status_label"] = statuses.get(change["status"], change["status"])
+    for attachment in page.attachments:
+        attachment["url"] = reverse("project_attachment", args=[project.slug, attachment["id"]])
+    return {
+        "project": project,
+        "cities": page.cities,
+        "startups": page.startups,
+        "status_changes": page.status_changes,
+        "links": page.links,
+        "attachments": page.attachments,
+        "area_label": dict(Area.choices).get(project.area, project.area),
+        "status_label": statuses.get(project.status, project.status),
+        # Its instants are shown in the zone of its first city's chapter.
+        "time_zone": page.cities[0]["time_zone"] if page.cities else None,
+    }
+
+
 def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    # One fetch: what the page shows includes what the access rule reads (its cities).
-    project = selectors.project_for_page(slug)
-    if project is None or not can_view_project(request.user, project):
-        raise Http404  # as access_project_for_view answers
-    can_edit = can_edit_project(request.user, project)
-    can_moderate = can_moderate_project(request.user, project)
-    problems = (
-        project_publication_problems(project) if can_edit and not project.is_published else []
+    # One fetch: what the page shows includes what the access rules read (its cities).
+    page = selectors.project_page(slug)
+    if page is None:
+        raise Http404
+    project = page.project
+    can_edit = can_edit_for_cities(request.user, {city["municipality_id"] for city in page.cities})
+    can_moderate = can_moderate_for_chapters(
+        request.user, {city["chapter_id"] for city in page.cities}
     )
-    return render(
-        request,
-        "projects/detail.html",
+    if not (project.is_published or can_edit or can_moderate):
+        raise Http404  # the rule of can_view_project, as access_project_for_view answers
+    problems = (
+        project_publication_problems(project, has_cities=bool(page.cities))
+        if can_edit and not project.is_published
+        else []
+    )
+    context = present_project_page(page)
+    context.update(
         {
-            "project": project,
             "can_edit": can_edit,
             "can_moderate": can_moderate,
             "problems": problems,
             "blocks": render_blocks(request, project, can_edit=can_edit),
-            "chapter": project.city_links.all()[0].municipality.chapter
-            if project.city_links.all()
-            else None,
-        },
+        }
     )
+    return render(request, "projects/detail.html", context)
 
 
 def project_history(request: HttpRequest, slug: str) -> HttpResponse:
