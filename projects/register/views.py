@@ -80,9 +80,7 @@ def present_register_rows(entries) -> list[dict]:
 def register_list(request: HttpRequest) -> HttpResponse:
     """The public register, filters kept in the URL; htmx requests get only the results."""
     form = RegisterFilterForm(request.GET or None, cities=selectors.listed_cities())
-    page = Paginator(selectors.register_rows(form.filters()), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = selectors.register_page(form.filters(), request.GET.get("page"), PAGE_SIZE)
     page.object_list = present_register_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)

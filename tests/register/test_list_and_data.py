@@ -8,11 +8,13 @@ import io
 import json
 
 import pytest
+from django.core.paginator import Paginator
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from projects.register import opendata
+from projects.register.selectors import RegisterFilters, register_page, register_rows
 from tests.factories import MunicipalityFactory, OfficerFactory
 from tests.query_counts import page_queries
 from tests.register.conftest import make_project, publish
@@ -211,3 +213,22 @@ def test_hostile_addresses_are_not_found(client, entries):
     ]:
         assert client.get(url).status_code == 404, url
     assert client.post(reverse("register_data_csv")).status_code == 405
+
+
+@pytest.mark.parametrize("filters", [RegisterFilters(), RegisterFilters(q="no-such-word")])
+def test_a_page_counted_by_its_own_query_is_the_page_get_page_gives(cities, entries, filters):
+    serena, _cordoba = cities
+    published_entry(serena, "Cuarto sistema")
+    published_entry(serena, "Quinto sistema")
+    numbers = [None, "", "1", "2", "3", "4", "0", "-1", "abc", "2.0", "9" * 30]
+    for number in numbers:
+        expected = Paginator(register_rows(filters), 2).get_page(number)
+        page = register_page(filters, number, 2)
+        assert (page.number, page.paginator.count, page.paginator.num_pages) == (
+            expected.number,
+            expected.paginator.count,
+            expected.paginator.num_pages,
+        ), number
+        assert [row["project__slug"] for row in page.object_list] == [
+            row["project__slug"] for row in expected.object_list
+        ], number
