@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Prefetch, QuerySet
 
 from coalition.permissions import roles_of
 from projects.access import public_projects
 from projects.indicators import schedule
-from projects.indicators.chart import Chart, build_chart
-from projects.indicators.formatting import format_value
+from projects.indicators.chart import Chart, build_chart, summary_sentence
+from projects.indicators.formatting import format_percent, format_value
 from projects.indicators.models import Indicator, Measurement, Target
+from projects.indicators.progress import Status, indicator_progress
 from projects.models import Project, ProjectCity
 
 
@@ -46,6 +49,57 @@ def indicator_views(project: Project) -> list[IndicatorView]:
             measurement.display_value = format_value(indicator, measurement.value)
         views.append(IndicatorView(indicator, build_chart(indicator)))
     return views
+
+
+@dataclass(frozen=True)
+class ProgressSummary:
+    """Of an indicator's chart, what the project page's block shows (the shared
+    indicators/_indicator_head.html reads `status` and `summary_percent` as of a Chart)."""
+
+    summary: str
+    status: Status
+
+    @property
+    def summary_percent(self) -> str:
+        return format_percent(self.status.percent)
+
+
+@dataclass(frozen=True)
+class IndicatorSummary:
+    indicator: Indicator
+    chart: ProgressSummary
+
+
+class _Point(NamedTuple):
+    """A target or a measurement as the progress and the sentence read it."""
+
+    pk: int
+    period_end: date
+    value: Decimal
+
+
+def indicator_summaries(project: Project) -> list[IndicatorSummary]:
+    """The project's indicators with their progress and summary sentence, for the project
+    page's block (three queries, one without indicators). Targets and measurements are read
+    as plain (id, end, value) rows, and no chart is drawn: the block shows neither."""
+    indicators = list(Indicator.objects.filter(project=project).order_by("id"))
+    points: dict[int, tuple[list[_Point], list[_Point]]] = {
+        indicator.pk: ([], []) for indicator in indicators
+    }
+    if points:
+        for side, model in enumerate((Target, Measurement)):
+            rows = model.objects.filter(indicator_id__in=points).values_list(
+                "indicator_id", "id", "period_end", "value"
+            )
+            for indicator_id, pk, period_end, value in rows:
+                points[indicator_id][side].append(_Point(pk, period_end, value))
+    summaries = []
+    for indicator in indicators:
+        targets, measurements = points[indicator.pk]
+        status = indicator_progress(indicator, targets, measurements)
+        summary = summary_sentence(indicator, targets, measurements, status)
+        summaries.append(IndicatorSummary(indicator, ProgressSummary(summary, status)))
+    return summaries
 
 
 def project_time_zone(project: Project) -> str:
