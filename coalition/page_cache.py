@@ -34,7 +34,8 @@ _CSRF_TOKENS = (
     re.compile(rb'(csrfmiddlewaretoken" value=")[A-Za-z0-9]{64}'),
     re.compile(rb'("X-CSRFToken": ")[A-Za-z0-9]{64}'),
 )
-# A NUL byte never reaches a rendered page: forms refuse it in every text they take.
+# Where a token was, while the page is cut into parts (a NUL byte never reaches a rendered
+# page: forms refuse it in every text they take).
 _TOKEN_PLACEHOLDER = b"\x00csrf\x00"
 
 
@@ -47,7 +48,7 @@ def page_etag(content: bytes) -> str:
 
 @dataclass(frozen=True)
 class StoredPage:
-    content: bytes  # with the placeholder where the CSRF tokens were
+    parts: tuple[bytes, ...]  # the page cut where its CSRF tokens were
     content_type: str
     etag: str
 
@@ -71,9 +72,8 @@ def anonymous_page(
     a complete 200 without headers of its own. Call it only for `is_anonymous_visit`."""
     stored = cache.get(key)
     if isinstance(stored, StoredPage):
-        content = stored.content
-        if _TOKEN_PLACEHOLDER in content:
-            content = content.replace(_TOKEN_PLACEHOLDER, get_token(request).encode())
+        parts = stored.parts
+        content = get_token(request).encode().join(parts) if len(parts) > 1 else parts[0]
         response = HttpResponse(content, content_type=stored.content_type)
         response.page_etag = stored.etag
         return response
@@ -83,7 +83,8 @@ def anonymous_page(
         for pattern in _CSRF_TOKENS:
             content = pattern.sub(rb"\1" + _TOKEN_PLACEHOLDER, content)
         etag = page_etag(response.content)
-        cache.set(key, StoredPage(content, response["Content-Type"], etag), timeout)
+        parts = tuple(content.split(_TOKEN_PLACEHOLDER))
+        cache.set(key, StoredPage(parts, response["Content-Type"], etag), timeout)
         response.page_etag = etag
     return response
 
