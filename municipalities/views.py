@@ -113,23 +113,32 @@ def profile(request: HttpRequest, slug: str) -> HttpResponse:
     (editor, signed-in), with the page around it rendered per request."""
     if is_anonymous_visit(request):
         key = fragment_key(request, part=f"whole-profile:{slug}", variant="anonymous")
-        return anonymous_page(request, key, lambda: profile_page(request, slug), FRAGMENT_TIMEOUT)
-    return profile_page(request, slug)
-
-
-def profile_page(request: HttpRequest, slug: str) -> HttpResponse:
+        return anonymous_page(
+            request, key, lambda: anonymous_profile(request, slug), FRAGMENT_TIMEOUT
+        )
     municipality = selectors.listed_municipality_ref(slug)
     can_edit = can_edit_municipality(request.user, municipality)
-    variant = "editor" if can_edit else "signed-in" if request.user.is_authenticated else "public"
+    variant = "editor" if can_edit else "signed-in"
     key = fragment_key(request, part=f"profile:{municipality.pk}", variant=variant)
     body = cache.get(key)
     if body is None:
-        body = render_to_string(
-            "municipalities/partials/profile_body.html",
-            {"municipality": selectors.profile_for_public(slug), "can_edit": can_edit},
-            request=request,
-        )
+        body = profile_body(request, selectors.profile_for_public(slug), can_edit=can_edit)
         cache.set(key, body, FRAGMENT_TIMEOUT)
+    return profile_response(request, municipality, body)
+
+
+def anonymous_profile(request: HttpRequest, slug: str) -> HttpResponse:
+    """The whole page is stored by the caller: its body needs no fragment of its own."""
+    municipality = selectors.profile_for_public(slug)
+    return profile_response(request, municipality, profile_body(request, municipality))
+
+
+def profile_body(request: HttpRequest, municipality: Municipality, can_edit=False) -> str:
+    context = {"municipality": municipality, "can_edit": can_edit}
+    return render_to_string("municipalities/partials/profile_body.html", context, request=request)
+
+
+def profile_response(request: HttpRequest, municipality: Municipality, body: str) -> HttpResponse:
     return render(
         request,
         "municipalities/profile.html",
