@@ -8,7 +8,6 @@ is not public (with a notice); nobody but them ever reads the unpublished draft.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
@@ -165,18 +164,20 @@ def _counted_paginator(rows: QuerySet, per_page: int, total: int) -> Paginator:
     return paginator
 
 
-def city_names_and_zones(project_ids: list[int]) -> dict[int, list[tuple[str, str | None]]]:
-    """For each project, its cities' names (by name) and their chapter's time zone; one
-    query, as the list's prefetch of the cities was."""
-    cities: dict[int, list[tuple[str, str | None]]] = defaultdict(list)
-    links = (
-        ProjectCity.objects.filter(project_id__in=project_ids)
-        .order_by("municipality__name")
-        .values_list("project_id", "municipality__name", "municipality__chapter__time_zone")
+def public_entry_cities() -> list[tuple[int, str, str, str | None]]:
+    """(project id, slug, name, chapter time zone) of the cities of every public entry, by
+    name: one query gives the list page both its city filter's choices and the cities each
+    of its rows shows."""
+    return list(
+        ProjectCity.objects.filter(project_id__in=public_entries().values("project_id"))
+        .order_by("municipality__name", "municipality_id")
+        .values_list(
+            "project_id",
+            "municipality__slug",
+            "municipality__name",
+            "municipality__chapter__time_zone",
+        )
     )
-    for project_id, name, zone in links:
-        cities[project_id].append((name, zone))
-    return cities
 
 
 def listed_cities() -> list[tuple[str, str]]:

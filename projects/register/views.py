@@ -37,11 +37,15 @@ def project_url(slug: str) -> str:
         return ""
 
 
-def present_register_rows(entries) -> list[dict]:
-    """The texts a row of the list prints, from the plain values of `selectors.register_rows`:
-    labels looked up and the entry's address reversed once per page, not once per row."""
+def present_register_rows(entries, city_links) -> list[dict]:
+    """The texts a row of the list prints, from the plain values of `selectors.register_rows`
+    and the cities of `selectors.public_entry_cities`: labels looked up and the entry's
+    address reversed once per page, not once per row."""
     entries = list(entries)
-    cities = selectors.city_names_and_zones([entry["project_id"] for entry in entries])
+    cities = {entry["project_id"]: [] for entry in entries}
+    for project_id, _slug, name, zone in city_links:
+        if project_id in cities:
+            cities[project_id].append((name, zone))
     areas = {value: str(label) for value, label in Area.choices}
     risks = {value: str(label) for value, label in RiskLevel.choices}
     statuses = {value: str(label) for value, label in EntryStatus.choices}
@@ -79,9 +83,12 @@ def present_register_rows(entries) -> list[dict]:
 
 def register_list(request: HttpRequest) -> HttpResponse:
     """The public register, filters kept in the URL; htmx requests get only the results."""
-    form = RegisterFilterForm(request.GET or None, cities=selectors.listed_cities())
+    city_links = selectors.public_entry_cities()
+    # The cities that own a public entry, (slug, name) each once, by name.
+    cities = dict.fromkeys((slug, name) for _project, slug, name, _zone in city_links)
+    form = RegisterFilterForm(request.GET or None, cities=cities)
     page = selectors.register_page(form.filters(), request.GET.get("page"), PAGE_SIZE)
-    page.object_list = present_register_rows(page.object_list)
+    page.object_list = present_register_rows(page.object_list, city_links)
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode()}
