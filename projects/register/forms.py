@@ -30,11 +30,13 @@ class RegisterFilterForm(forms.Form):
     def __init__(self, data, *, cities, **kwargs):
         super().__init__(data, **kwargs)
         anything = [("", _("Any"))]
+        # Flat lists given as they are: Django would normalise each again, for the field and
+        # for its widget, on every page.
         self.fields["city"].choices = FlatChoices(anything + list(cities))
-        self.fields["country"].choices = anything + list(Country.choices)
-        self.fields["status"].choices = anything + list(EntryStatus.choices)
-        self.fields["area"].choices = anything + list(Area.choices)
-        self.fields["risk"].choices = anything + list(RiskLevel.choices)
+        self.fields["country"].choices = FlatChoices(anything + Country.choices)
+        self.fields["status"].choices = FlatChoices(anything + EntryStatus.choices)
+        self.fields["area"].choices = FlatChoices(anything + Area.choices)
+        self.fields["risk"].choices = FlatChoices(anything + RiskLevel.choices)
 
     def filters(self) -> RegisterFilters:
         if not self.is_bound:
