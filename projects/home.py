@@ -11,24 +11,23 @@ from coalition.panels import HomePanel, register_home_panel
 from municipalities.profile_blocks import register_profile_block
 from projects import selectors
 from projects.access import public_projects
+from projects.views_projects import present_directory_rows
 
 LATEST_SHOWN = 4
 
 
 def latest_projects_context(request: HttpRequest) -> dict[str, Any] | None:
-    latest = list(
-        selectors.with_lists(public_projects()).order_by("-published_at", "-id")[:LATEST_SHOWN]
-    )
+    latest = selectors.latest_projects(LATEST_SHOWN)
+    present_directory_rows(latest)
     if not latest:
         return None
     return {"projects": latest, "count": public_projects().count()}
 
 
 def profile_projects_context(request: HttpRequest, municipality) -> dict[str, Any] | None:
-    return {
-        "projects": selectors.city_published_projects(municipality.pk),
-        "municipality": municipality,
-    }
+    projects = selectors.city_published_projects(municipality.pk)
+    present_directory_rows(projects)
+    return {"projects": projects, "municipality": municipality}
 
 
 def register_panels() -> None:

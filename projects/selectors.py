@@ -119,28 +119,36 @@ def directory_page(filters: ProjectFilters, page_number, per_page: int) -> Page:
     whatever the page size; the last two are left out for an empty page."""
     projects = filter_projects(public_projects(), filters).order_by("-published_at", "-id")
     page = Paginator(projects.values(*CARD_FIELDS), per_page).get_page(page_number)
-    rows = list(page.object_list)
+    page.object_list = list(page.object_list)
+    attach_card_lists(page.object_list)
+    return page
+
+
+def attach_card_lists(rows: list[dict], *, startups: bool = True) -> None:
+    """Give each plain project row its `cities`, their names, and (`startups`) its
+    `startups`, (name, role) pairs, both in name order: one query each, none for no rows."""
     by_id = {}
     for row in rows:
         row["cities"], row["startups"] = [], []
         by_id[row["id"]] = row
-    if by_id:
-        cities = (
-            ProjectCity.objects.filter(project_id__in=by_id)
-            .order_by("municipality__name")
-            .values_list("project_id", "municipality__name")
-        )
-        for project_id, name in cities:
-            by_id[project_id]["cities"].append(name)
-        startups = (
-            ProjectStartup.objects.filter(project_id__in=by_id)
-            .order_by("startup__name")
-            .values_list("project_id", "startup__name", "role")
-        )
-        for project_id, name, role in startups:
-            by_id[project_id]["startups"].append((name, role))
-    page.object_list = rows
-    return page
+    if not by_id:
+        return
+    cities = (
+        ProjectCity.objects.filter(project_id__in=by_id)
+        .order_by("municipality__name")
+        .values_list("project_id", "municipality__name")
+    )
+    for project_id, name in cities:
+        by_id[project_id]["cities"].append(name)
+    if not startups:
+        return
+    links = (
+        ProjectStartup.objects.filter(project_id__in=by_id)
+        .order_by("startup__name")
+        .values_list("project_id", "startup__name", "role")
+    )
+    for project_id, name, role in links:
+        by_id[project_id]["startups"].append((name, role))
 
 
 def filter_choices() -> dict[str, list[tuple[str, str]]]:
@@ -247,12 +255,23 @@ def moderated_projects(user: User, filters: ProjectFilters) -> QuerySet[Project]
     return with_lists(filter_projects(projects, filters)).order_by("-updated_at", "-id")
 
 
-def city_published_projects(municipality_id: int) -> list[Project]:
-    """A city's published projects, for its profile (two queries)."""
+def city_published_projects(municipality_id: int) -> list[dict]:
+    """A city's published projects, for its profile, as plain card rows with their cities'
+    names (two queries)."""
     projects = public_projects().filter(
         Exists(ProjectCity.objects.filter(project=OuterRef("pk"), municipality_id=municipality_id))
     )
-    return list(with_lists(projects).order_by("-published_at", "-id"))
+    rows = list(projects.order_by("-published_at", "-id").values(*CARD_FIELDS))
+    attach_card_lists(rows, startups=False)
+    return rows
+
+
+def latest_projects(count: int) -> list[dict]:
+    """The latest published projects, for the home page, as plain card rows with their
+    cities' names (two queries)."""
+    rows = list(public_projects().order_by("-published_at", "-id").values(*CARD_FIELDS)[:count])
+    attach_card_lists(rows, startups=False)
+    return rows
 
 
 def selectable_challenges() -> QuerySet[Challenge]:

@@ -126,12 +126,22 @@ def test_open_data_uses_the_directory_filters(client, world):
 
 def test_city_profile_lists_its_published_projects(client, world, la_serena):
     html = client.get(reverse("municipality_profile", args=[la_serena.slug])).content.decode()
-    assert "Triaje de permisos" in html
+    project = Project.objects.get(title="Triaje de permisos")
+    url = reverse("project_detail", args=[project.slug])
+    assert f'<a href="{url}">Triaje de permisos</a>' in html
+    assert f"— {project.get_area_display()} · {project.get_status_display()}</span>" in html
+    assert "Borrador" not in html
+    # A project shared with other cities names them all.
+    html = client.get(reverse("municipality_profile", args=["rosario"])).content.decode()
+    assert "Asistente vecinal" in html and "Córdoba, Rosario</span>" in html
 
 
 def test_home_page_panel(client, world):
     html = client.get(reverse("home")).content.decode()
     assert "Triaje de permisos" in html and "3 collaborative projects" in html
+    shared = Project.objects.get(title="Asistente vecinal")
+    assert f"— Córdoba, Rosario · {shared.get_status_display()}</span>" in html
+    assert "Borrador" not in html
 
 
 # --- Constant queries ---------------------------------------------------------------------
