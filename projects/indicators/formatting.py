@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.utils.dateformat import format as date_format_raw
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from projects.indicators.models import Indicator
 
@@ -36,10 +37,13 @@ def format_percent(percent: Decimal | None) -> str:
 
 
 def month_year(day) -> str:
-    """ "Jan 2025" in English, "ene 2025" in Spanish (the month's localised abbreviation)."""
+    """ "Jan 2025" in English, "ene 2025" in Spanish, "jan 2025" in Portuguese: the month's
+    localised abbreviation, capitalised as each language writes it (Django's "M" capitalises
+    it in every language), so the format itself is translated."""
     if day is None:
         return ""
-    return date_format(day, "M Y")
+    # Translators: a date format (Django's date filter letters): M = "Jan", b = "jan", Y = 2025.
+    return date_format(day, pgettext("short month and year", "M Y"))
 
 
 def iso(day) -> str:

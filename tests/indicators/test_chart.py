@@ -1,11 +1,14 @@
 """The server-drawn chart: accessible SVG, summary sentence, table; nothing the CSP forbids."""
 
+import datetime as dt
 import re
 
+import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
 
 from projects.indicators.chart import build_chart, date_ticks, nice_step
+from projects.indicators.formatting import month_year
 from projects.indicators.selectors import project_indicators
 
 
@@ -71,3 +74,12 @@ def test_ticks():
     assert nice_step(25) == 10 or nice_step(25) == 5
     assert date_ticks(dt.date(2025, 1, 1), dt.date(2026, 12, 31))[0] == dt.date(2025, 1, 1)
     assert date_ticks(dt.date(2020, 1, 1), dt.date(2026, 12, 31))[-1] == dt.date(2026, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("es", "ene 2025"), ("en", "Jan 2025"), ("pt-br", "jan 2025")],
+)
+def test_short_months_are_written_as_each_language_writes_them(language, expected):
+    with translation.override(language):
+        assert month_year(dt.date(2025, 1, 31)) == expected
