@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coalition.page_cache import anonymous_page, is_anonymous_visit
+from coalition.pagination import query_without_page
 from coalition.permissions import (
     Area,
     area_required,
@@ -89,9 +90,7 @@ def render_directory(request: HttpRequest, only_results: bool) -> str:
     form = directory_form(request)
     page = selectors.directory_page(form.filters(), request.GET.get("page"), DIRECTORY_PAGE_SIZE)
     present_directory_rows(page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {"form": form, "page": page, "query": query_without_page(request)}
     template = (
         "municipalities/partials/directory_results.html"
         if only_results

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from coalition.pagination import query_without_page
 from coalition.permissions import (
     Area,
     area_required,
@@ -34,13 +35,11 @@ def challenge_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.challenge_list(**form.filters()), selectors.PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     roles = roles_of(request.user)
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
+        "query": query_without_page(request),
         "can_create": bool(roles.officer_municipality_ids or roles.staff_chapter_ids),
     }
     if request.htmx and request.htmx.target == "challenge-results":

@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from coalition.pagination import query_without_page
 from projects import selectors
 from projects.access import (
     access_project_for_view,
@@ -65,9 +66,7 @@ def project_directory(request: HttpRequest) -> HttpResponse:
     form = directory_form(request)
     page = selectors.directory_page(form.filters(), request.GET.get("page"), DIRECTORY_PAGE_SIZE)
     present_directory_rows(page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {"form": form, "page": page, "query": query_without_page(request)}
     if request.htmx and request.htmx.target == "project-results":
         return render(request, "projects/partials/directory_results.html", context)
     return render(request, "projects/directory.html", context)

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from coalition.pagination import query_without_page
 from coalition.permissions import Area, area_required
 from projects import selectors
 from projects.access import access_project_for_moderation
@@ -26,12 +27,10 @@ def staff_projects(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.moderated_projects(request.user, form.filters()), 25).get_page(
         request.GET.get("page")
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "projects/staff_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": form, "page": page, "query": query_without_page(request)},
     )
 
 

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from coalition.pagination import query_without_page
 from coalition.permissions import Area, area_required
 from projects import selectors_startups as selectors
 from projects.forms_startups import StartupFilterForm, StartupForm, StartupMergeForm
@@ -25,9 +26,7 @@ def startup_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.startup_list(**form.filters()), selectors.PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {"form": form, "page": page, "query": query_without_page(request)}
     if request.htmx and request.htmx.target == "startup-results":
         return render(request, "projects/startups/partials/list_results.html", context)
     return render(request, "projects/startups/list.html", context)

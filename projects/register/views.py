@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from coalition.pagination import query_without_page
 from coalition.templatetags.coalition import instant
 from projects.access import can_moderate_project
 from projects.models import Area
@@ -89,9 +90,7 @@ def register_list(request: HttpRequest) -> HttpResponse:
     form = RegisterFilterForm(request.GET or None, cities=cities)
     page = selectors.register_page(form.filters(), request.GET.get("page"), PAGE_SIZE)
     page.object_list = present_register_rows(page.object_list, city_links)
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {"form": form, "page": page, "query": query_without_page(request)}
     if request.htmx and request.htmx.target == "register-results":
         return render(request, "register/partials/list_results.html", context)
     return render(request, "register/list.html", context)
