@@ -6,13 +6,14 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from coalition.models import Chapter, User
+from coalition.pagination import counted_page
 from coalition.permissions import (
     can_decide_officer,
     can_edit_municipality,
@@ -119,10 +120,10 @@ def directory_page(filters: DirectoryFilters, number, per_page: int) -> Page:
     """One page of the directory as plain rows (dicts of `DIRECTORY_COLUMNS`), each with
     `memberships` [(status, chapter name, founding member)] and `programmes` [name].
 
-    4 queries whatever the page size: count, rows, memberships, programmes. No model
+    3 queries whatever the page size: rows (with their count), memberships, programmes. No model
     instance is built: a directory page only shows values."""
-    page = Paginator(filtered_municipalities(filters).values(*DIRECTORY_COLUMNS), per_page)
-    page = page.get_page(number)
+    matching = filtered_municipalities(filters).values(*DIRECTORY_COLUMNS)
+    page = counted_page(matching, number, per_page)
     rows = {row["id"]: row for row in page.object_list}
     attach_memberships(rows, Membership.objects.filter(municipality_id__in=rows))
     attach_programmes(rows)

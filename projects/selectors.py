@@ -10,10 +10,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from coalition.models import User
+from coalition.pagination import counted_page
 from coalition.permissions import roles_of
 from municipalities.cache import FRAGMENT_TIMEOUT, directory_version
 from municipalities.models import Municipality, fold
@@ -115,11 +116,10 @@ CARD_FIELDS = ("id", "slug", "title", "area", "status", "visibility", "summary")
 def directory_page(filters: ProjectFilters, page_number, per_page: int) -> Page:
     """A page of published projects matching `filters`, newest first, as plain rows (dicts of
     CARD_FIELDS plus `cities`, their names, and `startups`, (name, role) pairs): what a card
-    shows, without building model instances. Four queries (count, rows, cities, startups)
-    whatever the page size; the last two are left out for an empty page."""
+    shows, without building model instances. Three queries (rows with their count, cities,
+    startups) whatever the page size; the last two are left out for an empty page."""
     projects = filter_projects(public_projects(), filters).order_by("-published_at", "-id")
-    page = Paginator(projects.values(*CARD_FIELDS), per_page).get_page(page_number)
-    page.object_list = list(page.object_list)
+    page = counted_page(projects.values(*CARD_FIELDS), page_number, per_page)
     attach_card_lists(page.object_list)
     return page
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Window
+from django.core.paginator import Page
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from coalition.models import User
+from coalition.pagination import counted_page
 from municipalities.models import Municipality
 from projects.access import (
     access_project_for_edit,
@@ -135,33 +136,8 @@ def register_rows(filters: RegisterFilters) -> QuerySet[dict]:
 
 
 def register_page(filters: RegisterFilters, number, per_page: int) -> Page:
-    """The page of `register_rows` that `Paginator.get_page(number)` gives, counted by the
-    query that reads it: each row carries the number of all the matching entries (a window
-    count), which saves a count query. A page past the end (or before the first) shows the
-    last page, as `get_page` does: read from the end, with one more query."""
-    rows = register_rows(filters).annotate(total=Window(Count("pk")))
-    try:
-        wanted = int(number or 1)
-    except (TypeError, ValueError):
-        wanted = 1  # an address that names no page shows the first
-    bottom = (wanted - 1) * per_page
-    # A page number too big for the database to skip to is past the end too.
-    if wanted >= 1 and bottom < 2**31:
-        object_list = list(rows[bottom : bottom + per_page])
-        if object_list or wanted == 1:
-            total = object_list[0]["total"] if object_list else 0
-            return Page(object_list, wanted, _counted_paginator(rows, per_page, total))
-    from_end = list(rows.reverse()[:per_page])
-    paginator = _counted_paginator(rows, per_page, from_end[0]["total"] if from_end else 0)
-    last = paginator.num_pages
-    on_last_page = paginator.count - (last - 1) * per_page
-    return Page(from_end[:on_last_page][::-1], last, paginator)
-
-
-def _counted_paginator(rows: QuerySet, per_page: int, total: int) -> Paginator:
-    paginator = Paginator(rows, per_page)
-    paginator.count = total  # a cached property: given, it is not asked of the database
-    return paginator
+    """The page `number` of `register_rows`, counted by the query that reads it."""
+    return counted_page(register_rows(filters), number, per_page)
 
 
 def public_entry_cities() -> list[tuple[int, str, str, str | None]]:

@@ -468,7 +468,7 @@ ENDPOINTS = {
 }
 # What each costs, measured; the test below asserts the count does not grow with the rows.
 EXPECTED_QUERIES = {
-    "directory": 7,  # form choices 3 (kept until the data change), count 1, page 1 + 2 lists
+    "directory": 6,  # form choices 3 (kept until the data change), page with its count 1, 2 lists
     "profile": 4,  # anonymous: the municipality 1 + 2 prefetches, its projects 1
     "map page": 6,  # form choices 3, count on the map 1, cities without location 1 + memberships 1
     "map data": 5,  # form choices 3, cities with a location 1 + memberships 1
