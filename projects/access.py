@@ -60,12 +60,18 @@ def can_moderate_project(user: User, project: Project) -> bool:
     return can_moderate_for_chapters(user, project_chapter_ids(project))
 
 
-def can_view_project(user: User, project: Project) -> bool:
-    return (
-        project.is_published
-        or can_edit_project(user, project)
-        or can_moderate_project(user, project)
-    )
+def can_view_project(
+    user: User, project: Project, *, can_edit: bool | None = None, can_moderate: bool | None = None
+) -> bool:
+    """Published, or the user edits or moderates it. A caller that has decided `can_edit` and
+    `can_moderate` already (from plain values, as the project page does) passes them."""
+    if project.is_published:
+        return True
+    if can_edit is None:
+        can_edit = can_edit_project(user, project)
+    if can_moderate is None and not can_edit:
+        can_moderate = can_moderate_project(user, project)
+    return bool(can_edit or can_moderate)
 
 
 def _fetch(slug: str) -> Project:

@@ -19,6 +19,7 @@ from projects.access import (
     can_edit_project,
     can_moderate_for_chapters,
     can_moderate_project,
+    can_view_project,
 )
 from projects.blocks import render_blocks
 from projects.forms_filters import ProjectFilterForm
@@ -113,8 +114,8 @@ def project_detail(request: HttpRequest, slug: str) -> HttpResponse:
     can_moderate = can_moderate_for_chapters(
         request.user, {city["chapter_id"] for city in page.cities}
     )
-    if not (project.is_published or can_edit or can_moderate):
-        raise Http404  # the rule of can_view_project, as access_project_for_view answers
+    if not can_view_project(request.user, project, can_edit=can_edit, can_moderate=can_moderate):
+        raise Http404  # as access_project_for_view answers
     problems = (
         project_publication_problems(project, has_cities=bool(page.cities))
         if can_edit and not project.is_published
