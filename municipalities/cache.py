@@ -10,6 +10,8 @@ cache must be shared (REDIS_URL); the short timeout bounds staleness otherwise.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.http import HttpRequest
@@ -17,6 +19,8 @@ from django.utils import translation
 
 VERSION_KEY = "directory:version"
 FRAGMENT_TIMEOUT = 120
+
+T = TypeVar("T")
 
 
 def directory_version() -> int:
@@ -39,3 +43,16 @@ def fragment_key(request: HttpRequest, *, part: str, variant: str) -> str:
     query = "&".join(sorted(f"{k}={v}" for k, values in request.GET.lists() for v in values))
     digest = hashlib.sha256(query.encode()).hexdigest()[:32]
     return f"directory:{directory_version()}:{translation.get_language()}:{variant}:{part}:{digest}"
+
+
+def per_data_version(name: str, read: Callable[[], T]) -> T:
+    """`read()`, computed once per version of the directory's data and kept in the cache
+    meanwhile: data that many pages need and that only a write to cities, memberships,
+    programmes, chapters or projects changes (the filters' choices). Never older than the
+    data, since every such write bumps the version."""
+    key = f"directory:{directory_version()}:data:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = read()
+        cache.set(key, value, FRAGMENT_TIMEOUT)
+    return value

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
@@ -19,7 +18,7 @@ from coalition.permissions import (
     can_edit_municipality,
     roles_of,
 )
-from municipalities.cache import FRAGMENT_TIMEOUT, directory_version
+from municipalities.cache import per_data_version
 from municipalities.models import (
     STALE_AFTER,
     Membership,
@@ -216,19 +215,17 @@ class DirectoryChoices:
 
 
 def directory_choices() -> DirectoryChoices:
-    """The filters' choices, read once per version of the directory's data and then kept in
-    the cache (municipalities.cache): three queries, the region list scanning every city,
-    become one cache read on every directory page, map and API request."""
-    key = f"directory:{directory_version()}:choices"
-    choices = cache.get(key)
-    if not isinstance(choices, DirectoryChoices):
-        choices = DirectoryChoices(
+    """The filters' choices, read once per version of the directory's data: three queries,
+    the region list scanning every city, become one cache read on every directory page, map
+    and API request."""
+    return per_data_version(
+        "directory-choices",
+        lambda: DirectoryChoices(
             chapters=list(Chapter.objects.order_by("name").values_list("slug", "name")),
             programmes=list(Programme.objects.order_by("name").values_list("slug", "name")),
             regions=listed_regions(),
-        )
-        cache.set(key, choices, FRAGMENT_TIMEOUT)
-    return choices
+        ),
+    )
 
 
 def listed_municipality_ref(slug: str) -> Municipality:

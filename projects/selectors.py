@@ -9,14 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.core.paginator import Page
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from coalition.models import User
 from coalition.pagination import counted_page
 from coalition.permissions import roles_of
-from municipalities.cache import FRAGMENT_TIMEOUT, directory_version
+from municipalities.cache import per_data_version
 from municipalities.models import Municipality, fold
 from projects.access import public_projects
 from projects.models import (
@@ -173,16 +172,10 @@ def filter_choices() -> dict[str, list[tuple[str, str]]]:
 
 
 def cached_filter_choices() -> dict[str, list[tuple[str, str]]]:
-    """`filter_choices`, read once per version of the directory's data and then kept in the
-    cache: every save or delete of a project, its links, a city or a startup bumps that
-    version (municipalities.cache, connected in projects.apps), so the lists are never older
-    than the data. Its query on cities scans them all: a third of the directory's time."""
-    key = f"directory:{directory_version()}:project-filter-choices"
-    choices = cache.get(key)
-    if not isinstance(choices, dict):
-        choices = filter_choices()
-        cache.set(key, choices, FRAGMENT_TIMEOUT)
-    return choices
+    """`filter_choices`, read once per version of the directory's data: every save or delete
+    of a project, its links, a city or a startup bumps that version (connected in
+    projects.apps). Its query on cities scans them all: a third of the directory's time."""
+    return per_data_version("project-filter-choices", filter_choices)
 
 
 @dataclass(frozen=True)
