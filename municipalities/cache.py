@@ -1,9 +1,10 @@
-"""Cached rendering of the public directory.
+"""What is kept of the public directory, the city profiles and their filters.
 
-The directory is the busiest page and changes rarely, so its filter form and results are
-cached as rendered HTML. Every write to the data it shows bumps a version number that is part
-of the cache key (see `bump_directory_version`, connected to the models' signals in apps.py),
-so a cached fragment is never served after the data changed. With several web processes the
+The directory is the busiest page and changes rarely: anonymous visitors get it (and the
+profiles) as stored whole pages (coalition.page_cache), others its rendered fragments, and the
+filters' choices are kept as data (`per_data_version`). Every write to the data they show
+bumps a version number that is part of every key (see `bump_directory_version`, connected to
+the models' signals in the apps' ready()), so nothing kept is served after the data changed. With several web processes the
 cache must be shared (REDIS_URL); the short timeout bounds staleness otherwise.
 """
 
