@@ -4,8 +4,9 @@ The directory is the busiest page and changes rarely: anonymous visitors get it 
 profiles) as stored whole pages (coalition.page_cache), others its rendered fragments, and the
 filters' choices are kept as data (`per_data_version`). Every write to the data they show
 bumps a version number that is part of every key (see `bump_directory_version`, connected to
-the models' signals in the apps' ready()), so nothing kept is served after the data changed. With several web processes the
-cache must be shared (REDIS_URL); the short timeout bounds staleness otherwise.
+the models' signals in the apps' ready()), so nothing kept is served after the data changed.
+With several web processes the cache must be shared (REDIS_URL); the short timeout bounds
+staleness otherwise.
 """
 
 from __future__ import annotations
