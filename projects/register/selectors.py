@@ -81,21 +81,24 @@ def filtered_entries(filters: RegisterFilters) -> QuerySet[RegisterEntry]:
 REGISTER_ORDER = ("-latest_version__published_at", "-pk")
 
 
+# What a row of the register shows, for the API's entries and the list page's plain rows.
+ROW_COLUMNS = (
+    "project__slug",
+    "project__title",
+    "project__area",
+    "latest_version__number",
+    "latest_version__summary",
+    "latest_version__risk_level",
+    "latest_version__status",
+    "latest_version__published_at",
+)
+
+
 def register_queryset(filters: RegisterFilters) -> QuerySet[RegisterEntry]:
     return (
         filtered_entries(filters)
         .select_related("project", "latest_version")
-        .only(
-            "pk",
-            "project__slug",
-            "project__title",
-            "project__area",
-            "latest_version__number",
-            "latest_version__summary",
-            "latest_version__risk_level",
-            "latest_version__status",
-            "latest_version__published_at",
-        )
+        .only("pk", *ROW_COLUMNS)
         .prefetch_related(
             Prefetch(
                 "project__city_links",
@@ -118,21 +121,7 @@ def register_queryset(filters: RegisterFilters) -> QuerySet[RegisterEntry]:
 def register_rows(filters: RegisterFilters) -> QuerySet[dict]:
     """What a row of the public list shows, as plain values: the page shows them and no
     more, so it builds no model instances (three for every row, and more for its cities)."""
-    return (
-        filtered_entries(filters)
-        .order_by(*REGISTER_ORDER)
-        .values(
-            "project_id",
-            "project__slug",
-            "project__title",
-            "project__area",
-            "latest_version__number",
-            "latest_version__summary",
-            "latest_version__risk_level",
-            "latest_version__status",
-            "latest_version__published_at",
-        )
-    )
+    return filtered_entries(filters).order_by(*REGISTER_ORDER).values("project_id", *ROW_COLUMNS)
 
 
 def register_page(filters: RegisterFilters, number, per_page: int) -> Page:
