@@ -15,7 +15,7 @@ from django.utils.cache import (
 from django.utils.functional import SimpleLazyObject, empty
 from django.utils.http import parse_http_date_safe
 
-from coalition.page_cache import page_etag
+from coalition.page_cache import is_anonymous_visit, page_etag
 
 
 @cache
@@ -147,14 +147,11 @@ class PublicPageCacheMiddleware:
 
     @staticmethod
     def is_public(request, response) -> bool:
-        if request.method not in ("GET", "HEAD") or response.status_code != 200:
+        if not is_anonymous_visit(request) or response.status_code != 200:
             return False
         if response.streaming or response.has_header("Cache-Control"):
             return False
         if response.cookies and not PublicPageCacheMiddleware.only_csrf_renewal(request, response):
-            return False
-        cookies = request.COOKIES
-        if cookies.get(settings.SESSION_COOKIE_NAME) or cookies.get("messages"):
             return False
         user = getattr(request, "user", None)
         return user is not None and not user.is_authenticated
