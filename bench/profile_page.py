@@ -57,12 +57,11 @@ def main() -> None:
 def profile(args: argparse.Namespace, static_root: str) -> None:
     os.environ.update(harness.portal_env(args.database_url, STATIC_ROOT=static_root))
     os.environ["DJANGO_ALLOWED_HOSTS"] = "127.0.0.1,testserver"
-    import django
-
-    django.setup()
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
+
+    import coalition.wsgi  # noqa: F401 - Django set up as in a web process (see its docstring)
 
     call_command("collectstatic", interactive=False, verbosity=0)
     headers = {"HTTP_HOST": "127.0.0.1"}

@@ -1,7 +1,7 @@
 """The portal's WSGI application plus a bare Django hello-world view, for the benchmark only.
 
-gunicorn serves `bench.server_wsgi:application`: every request goes to the portal exactly as
-`coalition.wsgi` would serve it, except `/bench/bare/`, which a second Django handler with no
+gunicorn serves `bench.server_wsgi:application`: every request goes to the portal's
+`coalition.wsgi` application, except `/bench/bare/`, which a second Django handler with no
 middleware at all answers from a URLconf of one view. Both run in the same gunicorn workers,
 so the ratio of `/healthz/` to the bare view is the cost of the portal's middleware stack.
 Nothing here is imported by the portal itself.
@@ -18,9 +18,9 @@ from django.urls import path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coalition.settings")
 
-from django.core.wsgi import get_wsgi_application
+# The portal exactly as production serves it (coalition.wsgi also prepares the process).
+from coalition.wsgi import application as portal
 
-portal = get_wsgi_application()
 BARE_PREFIX = "/bench/bare/"
 
 

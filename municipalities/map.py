@@ -7,8 +7,8 @@ no city that the map shows: the pins come from `map_data`, a GeoJSON document th
 data version (municipalities.cache) and sent with an ETag, so a repeat visit costs a 304.
 
 Filters are the directory's (same query string, form and selector as the open data).
-Queries: page 3 (form choices) + 1 (count on the map) + 2 (the cities without a location and
-their memberships, as plain values); data 3 + 2 when not cached, 0 after that for the same data
+Queries: page 3 (form choices) + 1 (count on the map) + 1 (the cities without a location with
+their memberships, as plain values); data 3 + 1 when not cached, 0 after that for the same data
 version.
 """
 
@@ -81,18 +81,24 @@ class StatusSummaries:
     def __init__(self):
         self.statuses = {value: str(label) for value, label in Membership.Status.choices}
         self.founding = ", " + _("founding member")
+        # Most cities share one of a few combinations: each is written once.
+        self.known: dict[tuple, str] = {}
 
     def text(self, memberships) -> str:
-        return "; ".join(
-            f"{chapter}: {self.statuses.get(status, status)}{self.founding if founding else ''}"
-            for status, chapter, founding in memberships
-        )
+        key = tuple(memberships)
+        text = self.known.get(key)
+        if text is None:
+            text = self.known[key] = "; ".join(
+                f"{chapter}: {self.statuses.get(status, status)}{self.founding if founding else ''}"
+                for status, chapter, founding in key
+            )
+        return text
 
 
 def map_data_body(request: HttpRequest) -> bytes:
     """The GeoJSON of the listed cities with a location, rendered once per query, language
     and data version (statuses are translated), and once per request for the ETag and body.
-    Built from plain values (2 queries), not model instances."""
+    Built from plain values (1 query), not model instances."""
     body = getattr(request, _BODY_ATTRIBUTE, None)
     if body is not None:
         return body

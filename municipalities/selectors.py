@@ -161,9 +161,13 @@ def attach_programmes(rows: dict[int, dict]) -> None:
 
 
 def map_rows(filters: DirectoryFilters, *, located: bool) -> list[dict]:
-    """The listed cities matching `filters` with (`located`) or without a location, as plain
-    rows with their memberships: 2 queries, the memberships read through a subquery of the
-    same filter rather than a list of ids."""
+    """The listed cities matching `filters`, in the order asked for, with (`located`) or
+    without a location, as plain rows with their `memberships` [(status, chapter name, founding
+    member)] in chapter order.
+
+    One query: the cities joined (outer) to their memberships, a line per membership. The map
+    data reads every listed city, so a second query for the memberships, a tuple per line
+    instead of a dict per city and a per-city lookup were a third of its time."""
     has_location = Q(latitude__isnull=False, longitude__isnull=False)
     municipalities = filtered_municipalities(filters).filter(
         has_location if located else ~has_location
@@ -171,12 +175,25 @@ def map_rows(filters: DirectoryFilters, *, located: bool) -> list[dict]:
     columns = ["id", "name", "slug", "region", "country"]
     if located:
         columns += ["latitude", "longitude"]
-    rows = {row["id"]: row for row in municipalities.values(*columns)}
-    attach_memberships(
-        rows,
-        Membership.objects.filter(municipality__in=municipalities.order_by().values("pk")),
+    lines = municipalities.order_by(
+        *municipalities.query.order_by, "pk", "memberships__chapter__name", "memberships__pk"
+    ).values_list(
+        *columns,
+        "memberships__status",
+        "memberships__chapter__name",
+        "memberships__founding_member",
     )
-    return list(rows.values())
+    rows: list[dict] = []
+    row: dict = {"id": None}
+    width = len(columns)
+    for line in lines:
+        if line[0] != row["id"]:
+            row = dict(zip(columns, line[:width], strict=True))
+            row["memberships"] = []
+            rows.append(row)
+        if line[width] is not None:  # a city without memberships has one line of NULLs
+            row["memberships"].append(line[width:])
+    return rows
 
 
 def population_band_condition(key: str) -> Q:

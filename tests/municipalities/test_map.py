@@ -11,8 +11,10 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
+from coalition.models import Chapter
 from municipalities.map import BOUNDARIES
 from municipalities.models import Membership
+from municipalities.selectors import DirectoryFilters, map_rows
 from tests.factories import ChapterFactory, MunicipalityFactory
 
 pytestmark = pytest.mark.django_db
@@ -157,6 +159,23 @@ def test_map_data_is_geojson_of_listed_municipalities_with_coordinates(client, c
     assert maipu["properties"]["region"] == "Metropolitana"
     assert "CIAR Chile" in maipu["properties"]["status"]
     assert "Maipú".encode() in response.content  # compact: UTF-8, no \\u escapes
+
+
+def test_map_rows_carry_all_memberships_of_a_city_and_the_cities_without_one(cities):
+    # One query joins the cities to their memberships: a city in two chapters keeps both, in
+    # chapter order, and a city in none is still there.
+    argentina = Chapter.objects.get(slug="ciiar-argentina")
+    Membership.objects.create(municipality=cities["maipu"], chapter=argentina, status="candidate")
+    rows = {row["slug"]: row for row in map_rows(DirectoryFilters(), located=True)}
+    assert list(rows) == ["cordoba", "maipu"]  # the directory's order: by name
+    assert rows["maipu"]["memberships"] == [
+        ("member", "CIAR Chile", True),
+        ("candidate", "CIIAR Argentina", False),
+    ]
+    assert rows["cordoba"]["memberships"] == []
+    assert rows["cordoba"]["latitude"] == Decimal("-31.42010")
+    unlocated = map_rows(DirectoryFilters(), located=False)
+    assert [(row["slug"], row["memberships"]) for row in unlocated] == [("valparaiso", [])]
 
 
 def test_map_data_uses_the_directory_filters(client, cities):

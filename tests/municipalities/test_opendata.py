@@ -470,8 +470,8 @@ ENDPOINTS = {
 EXPECTED_QUERIES = {
     "directory": 6,  # form choices 3 (kept until the data change), page with its count 1, 2 lists
     "profile": 4,  # anonymous: the municipality 1 + 2 prefetches, its projects 1
-    "map page": 6,  # form choices 3, count on the map 1, cities without location 1 + memberships 1
-    "map data": 5,  # form choices 3, cities with a location 1 + memberships 1
+    "map page": 5,  # form choices 3, count on the map 1, cities without location and memberships 1
+    "map data": 4,  # form choices 3, cities with a location and their memberships 1
     "csv": 6,  # form choices 3, rows 1, memberships 1, programmes 1
     "json": 7,  # the same, and the count
     "api list": 7,
