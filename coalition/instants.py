@@ -6,6 +6,7 @@ member's own sign-in, a site-wide change) use the site's default zone, named jus
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -81,24 +82,37 @@ def format_instant(
     return format_local(local, where, fmt=fmt, with_zone=with_zone)
 
 
-def format_local(local: datetime, where, *, fmt: str = "DATETIME_FORMAT", with_zone: bool = True):
+def format_local(
+    local: datetime, where, *, fmt: str = "DATETIME_FORMAT", with_zone: bool = True
+) -> str:
     """`format_instant` of an instant already in the zone of `where`."""
+    return local_formatter(where, fmt=fmt, with_zone=with_zone)(local)
+
+
+def local_formatter(
+    where, *, fmt: str = "DATETIME_FORMAT", with_zone: bool = True
+) -> Callable[[datetime], str]:
+    """`format_local` for many instants of one place (a column of a table): the language,
+    the format and the zone's name are looked up once, not for every instant."""
     language = get_language()
-    formatter = None
-    parts = []
-    for kind, piece in _format_pieces(language, fmt):
-        if kind is _LITERAL:
-            parts.append(piece)
-        elif kind is _FAST:
-            parts.append(piece(local))
-        else:
-            formatter = formatter or DateFormat(local)
-            parts.append(str(getattr(formatter, piece)()))
-    text = "".join(parts)
-    if with_zone:
-        before, after = _zone_wrapping(language, zone_of(where))
-        text = before + text + after
-    return text
+    pieces = _format_pieces(language, fmt)
+    before, after = _zone_wrapping(language, zone_of(where)) if with_zone else ("", "")
+
+    def format_one(local: datetime) -> str:
+        formatter = None
+        parts = [before]
+        for kind, piece in pieces:
+            if kind is _LITERAL:
+                parts.append(piece)
+            elif kind is _FAST:
+                parts.append(piece(local))
+            else:
+                formatter = formatter or DateFormat(local)
+                parts.append(str(getattr(formatter, piece)()))
+        parts.append(after)
+        return "".join(parts)
+
+    return format_one
 
 
 # Pages list hundreds of instants (a call's applications, the audit log): what depends only
@@ -126,6 +140,9 @@ def _format_pieces(language: str, fmt: str) -> tuple[tuple[str, Any], ...]:
     }
     months = [str(dates.MONTHS[number]) for number in range(1, 13)]
     fast["F"] = lambda local: months[local.month - 1]
+    abbreviations = [str(dates.MONTHS_AP[number]) for number in range(1, 13)]
+    fast["N"] = lambda local: abbreviations[local.month - 1]
+    fast["P"] = _twelve_hour_clock()
     pieces: list[tuple[str, Any]] = []
     for index, piece in enumerate(re_formatchars.split(str(formats.get_format(fmt)))):
         if index % 2:
@@ -133,6 +150,26 @@ def _format_pieces(language: str, fmt: str) -> tuple[tuple[str, Any], ...]:
         elif piece:
             pieces.append((_LITERAL, re_escaped.sub(r"\1", piece)))
     return tuple(pieces)
+
+
+def _twelve_hour_clock() -> Callable[[datetime], str]:
+    """Django's "P" of English dates ("1 a.m.", "1:30 p.m.", "midnight", "noon"), its words
+    translated once per language: they are asked of Django's formatter, so they stay Django's
+    (tests/coalition/test_instant_formats.py compares the two)."""
+    midnight = str(DateFormat(datetime(2000, 1, 1, 0, 0)).P())
+    noon = str(DateFormat(datetime(2000, 1, 1, 12, 0)).P())
+    am = str(DateFormat(datetime(2000, 1, 1, 1, 0)).a())
+    pm = str(DateFormat(datetime(2000, 1, 1, 13, 0)).a())
+
+    def clock(local: datetime) -> str:
+        hour, minute = local.hour, local.minute
+        if minute == 0 and hour in (0, 12):
+            return noon if hour else midnight
+        twelve = hour % 12 or 12
+        hours_minutes = f"{twelve}:{minute:02d}" if minute else str(twelve)
+        return f"{hours_minutes} {pm if hour > 11 else am}"
+
+    return clock
 
 
 @lru_cache(maxsize=128)

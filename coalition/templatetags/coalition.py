@@ -1,7 +1,11 @@
+from collections.abc import Callable
 from datetime import datetime
+from html import escape as escape_text
+from zoneinfo import ZoneInfo
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from coalition import audit, instants
 
@@ -32,7 +36,26 @@ def instant(value, where=None, fmt: str = "DATETIME_FORMAT", zone: bool = True, 
     text = instants.format_local(local, where, fmt=fmt, with_zone=zone)
     if not html:
         return text
-    return format_html('<time datetime="{}">{}</time>', local.isoformat(), text)
+    return time_element(local, text)
+
+
+def instant_formatter(where, fmt: str = "DATETIME_FORMAT") -> Callable[[datetime], SafeString]:
+    """`{% instant value where %}` for many aware instants of one place (a column of a table
+    with hundreds of rows), with the zone, the language and the format looked up once."""
+    zone = ZoneInfo(instants.zone_of(where))
+    text_of = instants.local_formatter(where, fmt=fmt)
+
+    def format_one(value: datetime) -> SafeString:
+        local = value.astimezone(zone)
+        return time_element(local, text_of(local))
+
+    return format_one
+
+
+def time_element(local: datetime, text: str) -> SafeString:
+    """`<time datetime="…">text</time>`; the text escaped, as format_html would (an ISO 8601
+    instant has only digits and "-:.T+" to write: nothing to escape)."""
+    return SafeString(f'<time datetime="{local.isoformat()}">{escape_text(text)}</time>')
 
 
 @register.filter
