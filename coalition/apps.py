@@ -7,10 +7,14 @@ class CoalitionConfig(AppConfig):
     verbose_name = _("Coalition")
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
         from coalition import lookups
         from coalition.audit import register_actions
+        from coalition.postgres import use_psycopg_timestamp_loader
 
         lookups.register()
+        connection_created.connect(use_psycopg_timestamp_loader)
 
         register_actions(
             {
