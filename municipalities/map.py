@@ -95,6 +95,38 @@ class StatusSummaries:
         return text
 
 
+# One GeoJSON feature, written as json.dumps(..., ensure_ascii=False, separators=(",", ":"))
+# writes it (the tests compare the two): a template and the C string encoder rather than three
+# dicts a city and the generic encoder, which were half of the data's time.
+_FEATURE = (
+    '{"type":"Feature","geometry":{"type":"Point","coordinates":[%r,%r]},'
+    '"properties":{"name":%s,"slug":%s,"url":%s,"region":%s,"country":%s,"status":%s}}'
+)
+_json_string = json.encoder.encode_basestring  # UTF-8 as it is, as ensure_ascii=False
+
+
+def feature_collection(rows: list[dict]) -> str:
+    """The GeoJSON FeatureCollection of `selectors.map_rows(..., located=True)`."""
+    summaries = StatusSummaries()
+    # A path, not an absolute URL: the same cached body serves every host.
+    profile_url = reverse("municipality_profile", args=["__slug__"])
+    features = [
+        _FEATURE
+        % (
+            float(row["longitude"]),
+            float(row["latitude"]),
+            _json_string(row["name"]),
+            _json_string(row["slug"]),
+            _json_string(profile_url.replace("__slug__", row["slug"])),
+            _json_string(row["region"]),
+            _json_string(row["country"]),
+            _json_string(summaries.text(row["memberships"])),
+        )
+        for row in rows
+    ]
+    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+
+
 def map_data_body(request: HttpRequest) -> bytes:
     """The GeoJSON of the listed cities with a location, rendered once per query, language
     and data version (statuses are translated), and once per request for the ETag and body.
@@ -105,29 +137,8 @@ def map_data_body(request: HttpRequest) -> bytes:
     key = fragment_key(request, part="map-data", variant="public")
     body = cache.get(key)
     if body is None:
-        summaries = StatusSummaries()
-        # A path, not an absolute URL: the same cached body serves every host.
-        profile_url = reverse("municipality_profile", args=["__slug__"])
-        features = [
-            {
-                "type": "Feature",
-                "geometry": {
-                    "type": "Point",
-                    "coordinates": [float(row["longitude"]), float(row["latitude"])],
-                },
-                "properties": {
-                    "name": row["name"],
-                    "slug": row["slug"],
-                    "url": profile_url.replace("__slug__", row["slug"]),
-                    "region": row["region"],
-                    "country": row["country"],
-                    "status": summaries.text(row["memberships"]),
-                },
-            }
-            for row in selectors.map_rows(request_filters(request)[1], located=True)
-        ]
-        document = {"type": "FeatureCollection", "features": features}
-        body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+        rows = selectors.map_rows(request_filters(request)[1], located=True)
+        body = feature_collection(rows).encode()
         cache.set(key, body, FRAGMENT_TIMEOUT)
     setattr(request, _BODY_ATTRIBUTE, body)
     return body

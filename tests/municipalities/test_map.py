@@ -178,6 +178,18 @@ def test_map_rows_carry_all_memberships_of_a_city_and_the_cities_without_one(cit
     assert [(row["slug"], row["memberships"]) for row in unlocated] == [("valparaiso", [])]
 
 
+def test_map_data_is_written_as_json_dumps_writes_it(client, cities):
+    # The features are written from a template: the bytes must be those of the json module.
+    maipu = cities["maipu"]
+    maipu.name = 'Maipú "Centro"\\\tñ\u2028'  # quotes, a backslash, a tab, a line separator
+    maipu.save()
+    content = client.get(reverse("member_map_data")).content
+    document = json.loads(content)
+    assert content == json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+    names = {f["properties"]["slug"]: f["properties"]["name"] for f in document["features"]}
+    assert names["maipu"] == maipu.name
+
+
 def test_map_data_uses_the_directory_filters(client, cities):
     data = json.loads(client.get(reverse("member_map_data"), {"country": "AR"}).content)
     assert [f["properties"]["slug"] for f in data["features"]] == ["cordoba"]
