@@ -67,7 +67,9 @@ def test_models_and_values_get_aware_utc_instants(postgres):
     assert stored == from_values == city.profile_updated_at
     assert stored.tzinfo is datetime.UTC
     # A server-side cursor (iterator) reads through the same loader.
-    [streamed] = Municipality.objects.filter(pk=city.pk).values_list(
-        "profile_updated_at", flat=True
-    ).iterator(chunk_size=10)
+    [streamed] = (
+        Municipality.objects.filter(pk=city.pk)
+        .values_list("profile_updated_at", flat=True)
+        .iterator(chunk_size=10)
+    )
     assert streamed == stored and streamed.tzinfo is datetime.UTC
