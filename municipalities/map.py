@@ -84,7 +84,8 @@ class StatusSummaries:
         # Most cities share one of a few combinations: each is written once.
         self.known: dict[tuple, str] = {}
 
-    def text(self, memberships) -> str:
+    def text(self, memberships: list[tuple[str, str, bool]]) -> str:
+        """The summary of a row's memberships (tuples, as `selectors.map_rows` gives them)."""
         key = tuple(memberships)
         text = self.known.get(key)
         if text is None:
