@@ -104,6 +104,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# PostgreSQL: parameters bound by the server, and a statement that a connection runs more than
+# DATABASE_PREPARE_THRESHOLD times prepared: PostgreSQL parses and plans it once per connection
+# instead of on every request (a page asks the same few statements each time). Empty turns
+# both off, for a pooler that cannot keep prepared statements (PgBouncer in transaction mode
+# without max_prepared_statements).
+PREPARE_THRESHOLD = os.environ.get("DATABASE_PREPARE_THRESHOLD", "5")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and PREPARE_THRESHOLD:
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": int(PREPARE_THRESHOLD)}
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default serves several requests at once (runserver and gunicorn threads).
     # SQLite's defaults answer a second writer with "database is locked": WAL lets readers
