@@ -157,13 +157,14 @@ class Server:
         self.process: subprocess.Popen | None = None
         self.log_path = workdir / "gunicorn.log"
         self.static_root = workdir / "static"
+        self.extra_env: dict[str, str] = {}
 
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def env(self) -> dict[str, str]:
-        return portal_env(self.database_url, STATIC_ROOT=str(self.static_root))
+        return portal_env(self.database_url, STATIC_ROOT=str(self.static_root), **self.extra_env)
 
     def collectstatic(self) -> str:
         """Collect the static files as production does; returns a warning if a workaround

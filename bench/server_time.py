@@ -1,7 +1,8 @@
 """Server time of each page, in process: Django's test client against the benchmark database,
 with the settings gunicorn runs with (DEBUG off), one page after the other, nothing else of
 the benchmark running. Also the number of SQL queries of each page, and both at several
-numbers of listed cities (the extra ones are unlisted inside a transaction rolled back).
+numbers of listed cities (the extra ones are unlisted inside a transaction rolled back), and
+the statements themselves, which `bench.server_wsgi` replays to measure a page's SQL alone.
 
 Server time is the work of one request: the CPU time of this process plus the time of its
 SQL statements as the driver sees them (median of the repetitions), as bench/ranking_bench.py
@@ -35,6 +36,12 @@ def measure(pages: list[dict], sizes: list[int], repeat: int, keep: list[str]) -
 
     counter = 0
     sql: list[float] = []
+    statements: list[str] = []
+
+    def sql_recorder(execute, query, params, many, context):
+        # The statement as the portal sends it (Django binds parameters on the client).
+        statements.append(query if params is None else connection.ops.compose_sql(query, params))
+        return execute(query, params, many, context)
 
     def sql_timer(execute, query, params, many, context):
         # The time the database took, as the driver sees it (the web process waits then).
@@ -88,7 +95,11 @@ def measure(pages: list[dict], sizes: list[int], repeat: int, keep: list[str]) -
                     if status != 200:
                         raise RuntimeError(f"{page['path']} answered {status} in process")
                     sql.clear()
-                    with connection.execute_wrapper(sql_timer):
+                    statements.clear()
+                    with (
+                        connection.execute_wrapper(sql_timer),
+                        connection.execute_wrapper(sql_recorder),
+                    ):
                         get(client, page)
                     queries = list(sql)
                     walls, works = [], []
@@ -103,6 +114,7 @@ def measure(pages: list[dict], sizes: list[int], repeat: int, keep: list[str]) -
                         "median_ms": statistics.median(works),
                         "wall_ms": statistics.median(walls),
                         "queries": len(queries),
+                        "statements": list(statements),
                         "bytes": body,
                     }
                 raise _Rollback
