@@ -171,8 +171,11 @@ class Municipality(models.Model):
         ]
         indexes = [
             models.Index(fields=["country", "region"]),
-            # The directory's default listing: listed municipalities by name.
-            models.Index(fields=["is_listed", "name"], name="municipality_listed_name"),
+            # The directory's default listing, listed municipalities by name, and their count
+            # (an index of the listed alone is small enough to count them from it).
+            models.Index(
+                fields=["name"], condition=Q(is_listed=True), name="municipality_listed_by_name"
+            ),
         ]
 
     def __str__(self) -> str:

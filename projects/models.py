@@ -252,6 +252,10 @@ class Project(models.Model):
         indexes = [
             models.Index(fields=["visibility", "status"]),
             models.Index(fields=["visibility", "area"]),
+            # The public directory's order: a page is read from it without sorting them all.
+            models.Index(
+                fields=["visibility", "-published_at", "-id"], name="project_visibility_newest"
+            ),
         ]
 
     def __str__(self) -> str:
