@@ -39,7 +39,8 @@ def measure(pages: list[dict], sizes: list[int], repeat: int, keep: list[str]) -
     statements: list[str] = []
 
     def sql_recorder(execute, query, params, many, context):
-        # The statement as the portal sends it (Django binds parameters on the client).
+        # The statement with its parameters written in: replayed, PostgreSQL plans it as it
+        # plans the portal's (and prepares it as well once the connection has repeated it).
         statements.append(query if params is None else connection.ops.compose_sql(query, params))
         return execute(query, params, many, context)
 
