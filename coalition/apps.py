@@ -12,9 +12,11 @@ class CoalitionConfig(AppConfig):
         from coalition import lookups
         from coalition.audit import register_actions
         from coalition.postgres import use_psycopg_timestamp_loader
+        from coalition.prepared_statements import replan_after_migrations
 
         lookups.register()
         connection_created.connect(use_psycopg_timestamp_loader)
+        connection_created.connect(replan_after_migrations)
 
         register_actions(
             {
