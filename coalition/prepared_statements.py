@@ -43,7 +43,8 @@ def replan_stale_statements(execute, sql, params, many, context):
         if connection.in_atomic_block:
             connection.close_at = 0  # close_old_connections() replaces it at the end
             raise
-        context["cursor"].cursor.execute("DEALLOCATE ALL")
+        # On a cursor of its own: the statement's may be a named (server-side) one.
+        connection.connection.execute("DEALLOCATE ALL")
         return execute(sql, params, many, context)
 
 
