@@ -109,10 +109,11 @@ DATABASES = {
 # instead of on every request (a page asks the same few statements each time). Empty turns
 # both off, for a pooler that cannot keep prepared statements (PgBouncer in transaction mode
 # without max_prepared_statements).
-PREPARE_THRESHOLD = os.environ.get("DATABASE_PREPARE_THRESHOLD", "5")
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and PREPARE_THRESHOLD:
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and (
+    prepare_threshold := os.environ.get("DATABASE_PREPARE_THRESHOLD", "5")
+):
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"server_side_binding": True, "prepare_threshold": int(PREPARE_THRESHOLD)}
+        {"server_side_binding": True, "prepare_threshold": int(prepare_threshold)}
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default serves several requests at once (runserver and gunicorn threads).
