@@ -41,7 +41,7 @@ from projects.register.forms import RegisterFilterForm
 from projects.register.models import EntryStatus, RegisterEntryVersion, RiskLevel
 from projects.register.selectors import (
     RegisterFilters,
-    listed_cities,
+    cached_listed_cities,
     public_entries,
     register_queryset,
 )
@@ -149,7 +149,7 @@ class RegisterQuery(BaseModel):
         "",
         description=_("Slug of a city that owns a public entry."),
         json_schema_extra=current_enum(
-            "register.cities", lambda: [slug for slug, _name in listed_cities()]
+            "register.cities", lambda: [slug for slug, _name in cached_listed_cities()]
         ),
     )
     country: Literal[("", *Country.values)] = Field(
@@ -172,7 +172,7 @@ class RegisterQuery(BaseModel):
     **api_responses(RegisterPage, _("A page of register entries."), 400),
 )
 def register_list(request: HttpRequest, filters: Query[RegisterQuery], paging: Query[PageParams]):
-    form = strict(RegisterFilterForm(request.GET or None, cities=listed_cities()))
+    form = strict(RegisterFilterForm(request.GET or None, cities=cached_listed_cities()))
     filtered: RegisterFilters = form.filters()
     return paginate(request, register_queryset(filtered), paging, register_records)
 

@@ -15,6 +15,20 @@ class RegisterConfig(AppConfig):
         from projects.register.block import register_block_context
 
         audit_actions.register()
+        _refresh_city_choices_on_entry_changes()
         register_project_block(
             "register", "register/_project_block.html", register_block_context, order=20
         )
+
+
+def _refresh_city_choices_on_entry_changes() -> None:
+    """The list's city filter offers the cities of the public entries, kept per version of
+    the directory's data (selectors.cached_listed_cities): publishing, withdrawing or
+    restoring an entry changes them, as a change to a project or a city does."""
+    from django.db.models.signals import post_delete, post_save
+
+    from municipalities.cache import bump_directory_version
+    from projects.register.models import RegisterEntry
+
+    post_save.connect(bump_directory_version, sender=RegisterEntry, weak=False)
+    post_delete.connect(bump_directory_version, sender=RegisterEntry, weak=False)

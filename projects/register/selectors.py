@@ -16,6 +16,7 @@ from django.http import Http404
 
 from coalition.models import User
 from coalition.pagination import counted_page
+from municipalities.cache import per_data_version
 from municipalities.models import Municipality
 from projects.access import (
     access_project_for_edit,
@@ -129,19 +130,13 @@ def register_page(filters: RegisterFilters, number, per_page: int) -> Page:
     return counted_page(register_rows(filters), number, per_page)
 
 
-def public_entry_cities() -> list[tuple[int, str, str, str | None]]:
-    """(project id, slug, name, chapter time zone) of the cities of every public entry, by
-    name: one query gives the list page both its city filter's choices and the cities each
-    of its rows shows."""
+def cities_of_entries(project_ids) -> list[tuple[int, str, str | None]]:
+    """(project id, city name, its chapter's time zone) of the cities of these projects, by
+    name: what the rows of one page of the list show."""
     return list(
-        ProjectCity.objects.filter(project_id__in=public_entries().values("project_id"))
+        ProjectCity.objects.filter(project_id__in=project_ids)
         .order_by("municipality__name", "municipality_id")
-        .values_list(
-            "project_id",
-            "municipality__slug",
-            "municipality__name",
-            "municipality__chapter__time_zone",
-        )
+        .values_list("project_id", "municipality__name", "municipality__chapter__time_zone")
     )
 
 
@@ -159,6 +154,13 @@ def listed_cities() -> list[tuple[str, str]]:
         .order_by("name")
         .values_list("slug", "name")
     )
+
+
+def cached_listed_cities() -> list[tuple[str, str]]:
+    """`listed_cities`, read once per version of the directory's data: every save or delete
+    of an entry (projects.register.apps), a project, its cities or a city bumps it. It reads
+    the cities of every public entry, a third of the list page's time."""
+    return per_data_version("register-cities", listed_cities)
 
 
 def entry_for_reader(user: User, slug: str) -> tuple[RegisterEntry, bool]:

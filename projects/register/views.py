@@ -38,15 +38,14 @@ def project_url(slug: str) -> str:
         return ""
 
 
-def present_register_rows(entries, city_links) -> list[dict]:
+def present_register_rows(entries) -> list[dict]:
     """The texts a row of the list prints, from the plain values of `selectors.register_rows`
-    and the cities of `selectors.public_entry_cities`: labels looked up and the entry's
-    address reversed once per page, not once per row."""
+    and their cities (one query for the page): labels looked up and the entry's address
+    reversed once per page, not once per row."""
     entries = list(entries)
     cities = {entry["project_id"]: [] for entry in entries}
-    for project_id, _slug, name, zone in city_links:
-        if project_id in cities:
-            cities[project_id].append((name, zone))
+    for project_id, name, zone in selectors.cities_of_entries(cities) if cities else ():
+        cities[project_id].append((name, zone))
     areas = {value: str(label) for value, label in Area.choices}
     risks = {value: str(label) for value, label in RiskLevel.choices}
     statuses = {value: str(label) for value, label in EntryStatus.choices}
@@ -84,12 +83,9 @@ def present_register_rows(entries, city_links) -> list[dict]:
 
 def register_list(request: HttpRequest) -> HttpResponse:
     """The public register, filters kept in the URL; htmx requests get only the results."""
-    city_links = selectors.public_entry_cities()
-    # The cities that own a public entry, (slug, name) each once, by name.
-    cities = dict.fromkeys((slug, name) for _project, slug, name, _zone in city_links)
-    form = RegisterFilterForm(request.GET or None, cities=cities)
+    form = RegisterFilterForm(request.GET or None, cities=selectors.cached_listed_cities())
     page = selectors.register_page(form.filters(), request.GET.get("page"), PAGE_SIZE)
-    page.object_list = present_register_rows(page.object_list, city_links)
+    page.object_list = present_register_rows(page.object_list)
     context = {"form": form, "page": page, "query": query_without_page(request)}
     if request.htmx and request.htmx.target == "register-results":
         return render(request, "register/partials/list_results.html", context)

@@ -12,9 +12,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from projects.register import opendata
+from projects.register import opendata, services
 from projects.register.selectors import RegisterFilters, register_page, register_rows
-from tests.factories import MunicipalityFactory, OfficerFactory
+from tests.factories import MunicipalityFactory, OfficerFactory, UserFactory
 from tests.pagination import assert_same_pages
 from tests.query_counts import page_queries
 from tests.register.conftest import make_project, publish
@@ -101,6 +101,24 @@ def test_choices_show_as_words(client, entries):
     with translation.override("en"):
         body = client.get(reverse("register_list")).content.decode()
     assert "High risk" in body and "Retired" in body and "Citizen service" in body
+
+
+def city_choices(client) -> list[str]:
+    form = client.get(reverse("register_list")).context["form"]
+    return [value for value, _label in form.fields["city"].choices if value]
+
+
+def test_the_city_filter_follows_publication_and_withdrawal(client, cities):
+    """The city filter's choices are kept between requests (per version of the directory's
+    data): publishing or withdrawing an entry changes them at once."""
+    serena, cordoba = cities
+    published_entry(serena, "Triaje de permisos")
+    assert city_choices(client) == ["la-serena"]
+    second = published_entry(cordoba, "Asistente vecinal")
+    assert city_choices(client) == ["cordoba", "la-serena"]  # by name: Córdoba, La Serena
+    withdrawn = second.register_entry
+    services.register_entry_withdraw(entry=withdrawn, actor=UserFactory(), reason="Datos")
+    assert city_choices(client) == ["la-serena"]
 
 
 def read_csv(client) -> list[dict[str, str]]:
