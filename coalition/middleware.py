@@ -67,9 +67,12 @@ class UserLanguageMiddleware:
     def __call__(self, request):
         language = language_for(request)
         translation.activate(language)
-        request.LANGUAGE_CODE = translation.get_language()
+        request.LANGUAGE_CODE = language  # what get_language() gives for a supported code
         response = self.get_response(request)
-        patch_vary_headers(response, ("Cookie",))
+        if "Vary" in response.headers:
+            patch_vary_headers(response, ("Cookie",))
+        else:  # the usual case, without parsing and merging an empty list
+            response.headers["Vary"] = "Cookie"
         response.headers.setdefault("Content-Language", language)
         return response
 

@@ -6,9 +6,11 @@ import re
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpResponse
 from django.urls import reverse
 
-from coalition.middleware import language_for
+from coalition.middleware import UserLanguageMiddleware, language_for
 
 pytestmark = pytest.mark.django_db
 
@@ -122,6 +124,24 @@ def test_the_page_offers_every_language(client):
 
 def test_responses_vary_on_cookie(client):
     assert "Cookie" in client.get("/")["Vary"]
+
+
+@pytest.mark.parametrize(
+    "vary, expected",
+    [(None, "Cookie"), ("Accept-Encoding", "Accept-Encoding, Cookie"), ("cookie", "cookie")],
+)
+def test_a_views_own_vary_is_kept_and_cookie_added_once(rf, vary, expected):
+    def view(request):
+        response = HttpResponse("ok")
+        if vary:
+            response["Vary"] = vary
+        return response
+
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    response = UserLanguageMiddleware(view)(request)
+    assert response["Vary"] == expected
+    assert request.LANGUAGE_CODE == response["Content-Language"] == "es"
 
 
 def test_language_for_ignores_unsupported_user_language(rf, plain_user):
