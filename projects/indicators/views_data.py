@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from itertools import islice
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -10,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from coalition.csvexport import csv_lines, plain_value
+from coalition.csvexport import LINES_PER_PIECE, csv_lines, plain_value
 from coalition.permissions import Area, area_required
 from projects.downloads import open_data_response
 from projects.indicators import selectors
@@ -34,9 +35,15 @@ def measurements_json(request: HttpRequest) -> StreamingHttpResponse:
 
     def chunks():
         yield '{"measurements": ['
-        for number, record in enumerate(selectors.open_measurements().iterator(chunk_size=2000)):
-            item = dict(zip(names, (plain_value(value) for value in record), strict=True))
-            yield ("," if number else "") + json.dumps(item, ensure_ascii=False)
+        records = selectors.open_measurements().iterator(chunk_size=2000)
+        separator = ""
+        # A piece of text per LINES_PER_PIECE records, not per record (see csv_lines).
+        while items := [
+            json.dumps(dict(zip(names, map(plain_value, record), strict=True)), ensure_ascii=False)
+            for record in islice(records, LINES_PER_PIECE)
+        ]:
+            yield separator + ",".join(items)
+            separator = ","
         yield "]}"
 
     return open_data_response(

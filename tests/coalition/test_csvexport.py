@@ -1,0 +1,42 @@
+"""The portal's one CSV writer: what a spreadsheet gets, and how a long download is cut."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from coalition.csvexport import BOM, LINES_PER_PIECE, csv_cell, csv_lines
+
+
+def test_cells_are_plain_and_formulas_defused():
+    assert csv_cell("=SUM(A1)") == "'=SUM(A1)"
+    assert csv_cell("-1 vecino") == "'-1 vecino"
+    assert csv_cell("Peñalolén") == "Peñalolén"
+    assert csv_cell(None) == ""
+    assert csv_cell(True) == "true"
+    assert csv_cell(Decimal("26.5000")) == "26.5"
+    assert csv_cell(date(2026, 3, 1)) == "2026-03-01"
+    assert csv_cell(datetime(2026, 3, 1, 12, 30, tzinfo=UTC)) == "2026-03-01T12:30:00+00:00"
+    assert csv_cell(["a", "=b"]) == "a;'=b"
+    assert csv_cell(-3) == "-3"  # a number is not a formula
+
+
+def test_a_long_download_is_sent_in_pieces_of_many_lines():
+    rows = [[number, f"fila {number}", "=1+1" if number % 7 == 0 else ""] for number in range(1201)]
+    pieces = list(csv_lines(["n", "texto", "nota"], rows))
+    # The header, then 500 + 500 + 201 lines: a piece per line was 1,202 writes to the socket.
+    assert len(pieces) == 1 + -(-len(rows) // LINES_PER_PIECE) == 4
+    text = "".join(pieces)
+    assert text.startswith(BOM)
+    read = list(csv.reader(io.StringIO(text.removeprefix(BOM))))
+    assert read[0] == ["n", "texto", "nota"]
+    assert read[1:] == [
+        [str(number), f"fila {number}", "'=1+1" if number % 7 == 0 else ""]
+        for number in range(1201)
+    ]
+
+
+def test_an_empty_download_is_its_header():
+    assert list(csv_lines(["a", "b"], [])) == [BOM + "a,b\r\n"]
