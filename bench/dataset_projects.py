@@ -126,6 +126,33 @@ def load(seed: int, projects: int, measurements: int) -> dict:
             )
             register_services.register_entry_publish(entry=entry, actor=staff)
         published += 1
+    # The downloads, with the bar of the cities' (50 ms for their 2,000 rows) scaled to their
+    # number of rows: the measurements are ten times as many.
+    downloads = [
+        {
+            "key": key,
+            "label": label,
+            "path": path,
+            "uncached": False,
+            "rows_per_city_export": count / 2000,
+        }
+        for key, label, path, count in (
+            ("data_projects_csv", "CSV of all projects", "/open-data/projects.csv", len(rows)),
+            ("data_projects_json", "JSON of all projects", "/open-data/projects.json", len(rows)),
+            (
+                "data_measurements_csv",
+                "CSV of all measurements",
+                "/open-data/measurements.csv",
+                len(values),
+            ),
+            (
+                "data_measurements_json",
+                "JSON of all measurements",
+                "/open-data/measurements.json",
+                len(values),
+            ),
+        )
+    ]
     detail = rows[0].slug
     register_slug = next(p.slug for p in rows if p.uses_ai)
     return {
@@ -149,5 +176,6 @@ def load(seed: int, projects: int, measurements: int) -> dict:
                 "label": "AI register entry, uncached",
                 "path": f"/register/{register_slug}/",
             },
+            *downloads,
         ],
     }

@@ -46,6 +46,9 @@ class Page:
     uncached: bool = True  # a unique query parameter per request
     cookie: str = ""
     server_time: bool = True  # measured in process as well
+    # A download's server time must stay under SERVER_TIME_LIMIT_MS times this (its rows over
+    # the 2,000 of the cities' downloads); None: not a download.
+    rows_per_city_export: float | None = None
     runs: list[dict] = field(default_factory=list)  # one wrk result per round
 
     @property
@@ -88,7 +91,15 @@ def build_pages(summary: dict) -> list[Page]:
         ),
     ]
     for extra in summary.get("project_pages", []):
-        pages.append(Page(extra["key"], extra["label"], extra["path"], extra.get("uncached", True)))
+        pages.append(
+            Page(
+                extra["key"],
+                extra["label"],
+                extra["path"],
+                extra.get("uncached", True),
+                rows_per_city_export=extra.get("rows_per_city_export"),
+            )
+        )
     return pages
 
 
@@ -163,13 +174,17 @@ def targets(pages: dict[str, Page], times: dict) -> list[tuple[str, bool, str]]:
     share("directory_cached", 0.60)
     share("healthz", 0.80, base="bare")
     largest = str(max(SIZES))
-    for key in ("map", "map_data", "csv", "json", "api", "staff_table"):
+    limits = dict.fromkeys(("map", "map_data", "csv", "json", "api", "staff_table"), 1.0)
+    limits.update(
+        {key: page.rows_per_city_export for key, page in pages.items() if page.rows_per_city_export}
+    )
+    for key, scale in limits.items():
         if key in times:
-            value = times[key][largest]["median_ms"]
+            value, limit = times[key][largest]["median_ms"], SERVER_TIME_LIMIT_MS * scale
             out.append(
                 (
-                    f"{pages[key].label}: server time < {SERVER_TIME_LIMIT_MS:.0f} ms",
-                    value < SERVER_TIME_LIMIT_MS,
+                    f"{pages[key].label}: server time < {limit:.0f} ms",
+                    value < limit,
                     f"{value:.1f} ms",
                 )
             )
