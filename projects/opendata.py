@@ -162,6 +162,8 @@ FIELDS: list[OpenDataField] = [
     OpenDataField("url", _("Address of the project's public page."), project_url),
 ]
 FIELD_NAMES = [f.name for f in FIELDS]
+_GETTERS = [(f.name, f.get) for f in FIELDS]  # read for every field of every row
+_record_values = itemgetter(*FIELD_NAMES)
 
 
 def rows(projects: QuerySet[Project]) -> list[dict]:
@@ -200,12 +202,12 @@ def rows(projects: QuerySet[Project]) -> list[dict]:
         row["_cities"] = cities[row["id"]]
         row["_startups"] = startups[row["id"]]
         row["_url"] = url.replace("__slug__", row["slug"])
-        records.append({f.name: f.get(row) for f in FIELDS})
+        records.append({name: get(row) for name, get in _GETTERS})
     return records
 
 
 def csv_text(records: list[dict]) -> Iterator[str]:
-    return csv_lines(FIELD_NAMES, ([record[name] for name in FIELD_NAMES] for record in records))
+    return csv_lines(FIELD_NAMES, map(_record_values, records))
 
 
 def json_text(records: list[dict]) -> str:

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import json
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -122,6 +123,31 @@ def test_open_data_uses_the_directory_filters(client, world):
     data = json.loads(client.get(reverse("project_data_json")).content)
     assert data["count"] == 3
     assert "Borrador" not in {p["title"] for p in data["projects"]}
+
+
+def test_open_data_writes_each_kind_of_value_plainly(client, world, settings):
+    """Dates and instants in ISO 8601, a decimal budget without trailing zeros, an empty text
+    as null (JSON) or an empty cell (CSV), the lists and the address, alike in both."""
+    project = Project.objects.get(title="Asistente vecinal")
+    Project.objects.filter(pk=project.pk).update(
+        budget=Decimal("1500000.5000"), budget_currency="CLP", funding_source=""
+    )
+    project.refresh_from_db()
+    data = json.loads(client.get(reverse("project_data_json")).content)
+    record = next(p for p in data["projects"] if p["slug"] == project.slug)
+    assert record["start_date"] == "2025-02-01" and record["end_date"] == "2025-12-31"
+    assert record["budget"] == "1500000.5" and record["budget_currency"] == "CLP"
+    assert record["funding_source"] is None and record["challenge"] is None
+    assert record["published_at"] == project.published_at.isoformat()
+    assert record["cities"] == ["cordoba", "rosario"] and record["countries"] == ["AR"]
+    assert record["startups"] == [f"{world['ciudata'].slug}:provider"]
+    path = reverse("project_detail", args=[project.slug])
+    assert record["url"] == settings.SITE_URL + path
+    response = client.get(reverse("project_data_csv"))
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    row = next(r for r in csv.DictReader(io.StringIO(text)) if r["slug"] == project.slug)
+    assert (row["budget"], row["funding_source"], row["uses_ai"]) == ("1500000.5", "", "true")
+    assert row["city_names"] == "Córdoba;Rosario" and row["url"] == record["url"]
 
 
 def test_city_profile_lists_its_published_projects(client, world, la_serena):
