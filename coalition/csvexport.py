@@ -89,6 +89,10 @@ def _empty_cell(_value: None) -> str:
     return ""
 
 
+def _list_cell(items: list | tuple) -> str:
+    return LIST_SEPARATOR.join(map(csv_cell, items))
+
+
 _CELL_BY_TYPE = {  # as _PLAIN_BY_TYPE: the usual types of a cell, one lookup
     str: defuse,
     type(None): _empty_cell,
@@ -98,22 +102,16 @@ _CELL_BY_TYPE = {  # as _PLAIN_BY_TYPE: the usual types of a cell, one lookup
     Decimal: plain_decimal,
     datetime: plain_instant,
     date: date.isoformat,
+    list: _list_cell,
+    tuple: _list_cell,
 }
-
-
-def _list_cell(items: list | tuple) -> str:
-    return LIST_SEPARATOR.join(map(csv_cell, items))
-
-
-_CELL_BY_TYPE[list] = _CELL_BY_TYPE[tuple] = _list_cell
 
 
 def csv_cell(value: Any) -> str:
     convert = _CELL_BY_TYPE.get(type(value))
     if convert is not None:
         return convert(value)
-    if value is None:
-        return ""
+    # Subclasses of those types (a translated or safe text...) and anything else.
     if isinstance(value, bool):
         return _boolean_cell(value)
     if isinstance(value, list | tuple):

@@ -7,6 +7,10 @@ import io
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from django.db import models
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
+
 from coalition.csvexport import BOM, LINES_PER_PIECE, csv_cell, csv_lines
 
 
@@ -21,6 +25,16 @@ def test_cells_are_plain_and_formulas_defused():
     assert csv_cell(datetime(2026, 3, 1, 12, 30, tzinfo=UTC)) == "2026-03-01T12:30:00+00:00"
     assert csv_cell(["a", "=b"]) == "a;'=b"
     assert csv_cell(-3) == "-3"  # a number is not a formula
+
+
+def test_subclasses_of_the_usual_types_are_written_as_their_base():
+    class Colour(models.TextChoices):
+        RED = "=red", "Red"
+
+    assert csv_cell(mark_safe("=x")) == "'=x"  # a str subclass
+    assert csv_cell(gettext_lazy("-1 neighbour")) == "'-1 neighbour"  # a lazy text
+    assert csv_cell(Colour.RED) == "'=red"
+    assert csv_cell((Decimal("1.50"), None, False)) == "1.5;;false"
 
 
 def test_a_long_download_is_sent_in_pieces_of_many_lines():
