@@ -130,9 +130,11 @@ def register_page(filters: RegisterFilters, number, per_page: int) -> Page:
     return counted_page(register_rows(filters), number, per_page)
 
 
-def cities_of_entries(project_ids) -> list[tuple[int, str, str | None]]:
+def cities_of_entries(project_ids: list[int]) -> list[tuple[int, str, str | None]]:
     """(project id, city name, its chapter's time zone) of the cities of these projects, by
-    name: what the rows of one page of the list show."""
+    name: what the rows of one page of the list show (no query for no project)."""
+    if not project_ids:
+        return []
     return list(
         ProjectCity.objects.filter(project_id__in=project_ids)
         .order_by("municipality__name", "municipality_id")

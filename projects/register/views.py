@@ -38,13 +38,12 @@ def project_url(slug: str) -> str:
         return ""
 
 
-def present_register_rows(entries) -> list[dict]:
+def present_register_rows(entries, city_links) -> list[dict]:
     """The texts a row of the list prints, from the plain values of `selectors.register_rows`
-    and their cities (one query for the page): labels looked up and the entry's address
+    and their cities (`selectors.cities_of_entries`): labels looked up and the entry's address
     reversed once per page, not once per row."""
-    entries = list(entries)
     cities = {entry["project_id"]: [] for entry in entries}
-    for project_id, name, zone in selectors.cities_of_entries(cities) if cities else ():
+    for project_id, name, zone in city_links:
         cities[project_id].append((name, zone))
     areas = {value: str(label) for value, label in Area.choices}
     risks = {value: str(label) for value, label in RiskLevel.choices}
@@ -85,7 +84,9 @@ def register_list(request: HttpRequest) -> HttpResponse:
     """The public register, filters kept in the URL; htmx requests get only the results."""
     form = RegisterFilterForm(request.GET or None, cities=selectors.cached_listed_cities())
     page = selectors.register_page(form.filters(), request.GET.get("page"), PAGE_SIZE)
-    page.object_list = present_register_rows(page.object_list)
+    entries = list(page.object_list)
+    city_links = selectors.cities_of_entries([entry["project_id"] for entry in entries])
+    page.object_list = present_register_rows(entries, city_links)
     context = {"form": form, "page": page, "query": query_without_page(request)}
     if request.htmx and request.htmx.target == "register-results":
         return render(request, "register/partials/list_results.html", context)
