@@ -20,7 +20,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from coalition.csvexport import csv_lines
+from coalition.csvexport import csv_lines, plain_decimal
 from projects.models import Project, ProjectCity, ProjectStartup
 
 # The columns values() reads for each project.
@@ -77,13 +77,9 @@ def _decimal(column: str) -> Callable[[dict], str | None]:
 
     def get(row: dict) -> str | None:
         value = row[column]
-        return None if value is None else format(value.normalize(), "f")
+        return None if value is None else plain_decimal(value)
 
     return get
-
-
-def project_url(row: dict) -> str:
-    return row["_url"]  # set by `rows`, which reverses the address once for all the rows
 
 
 FIELDS: list[OpenDataField] = [
@@ -92,17 +88,17 @@ FIELDS: list[OpenDataField] = [
     OpenDataField(
         "cities",
         _("Slugs of the participating member cities (in CSV, separated by semicolons)."),
-        lambda row: [city["slug"] for city in row["_cities"]],
+        itemgetter("_city_slugs"),
     ),
     OpenDataField(
         "city_names",
         _("Names of the participating cities (in CSV, separated by semicolons)."),
-        lambda row: [city["name"] for city in row["_cities"]],
+        itemgetter("_city_names"),
     ),
     OpenDataField(
         "countries",
         _("ISO codes of the countries of the participating cities."),
-        lambda row: sorted({city["country"] for city in row["_cities"]}),
+        lambda row: sorted(set(row["_countries"])),
     ),
     OpenDataField(
         "startups",
@@ -110,7 +106,7 @@ FIELDS: list[OpenDataField] = [
             "Startups and their role, written slug:role (provider or co_developer); in CSV, "
             "separated by semicolons."
         ),
-        lambda row: [f"{s['slug']}:{s['role']}" for s in row["_startups"]],
+        itemgetter("_startups"),
     ),
     OpenDataField(
         "area",
@@ -159,7 +155,8 @@ FIELDS: list[OpenDataField] = [
     OpenDataField(
         "updated_at", _("When the project was last changed (ISO 8601, UTC)."), _iso("updated_at")
     ),
-    OpenDataField("url", _("Address of the project's public page."), project_url),
+    # `rows` reverses the address once for all the rows.
+    OpenDataField("url", _("Address of the project's public page."), itemgetter("_url")),
 ]
 FIELD_NAMES = [f.name for f in FIELDS]
 _GETTERS = [(f.name, f.get) for f in FIELDS]  # read for every field of every row
@@ -176,31 +173,31 @@ def rows(projects: QuerySet[Project]) -> list[dict]:
         if projects.query.is_sliced
         else projects.order_by().values("id")
     )
-    cities: dict[int, list[dict]] = defaultdict(list)
-    for link in (
+    # Each project's cities (slugs, names, countries) and startups ("slug:role"), in the order
+    # the records list them: read as tuples and grouped once, not rebuilt for every row.
+    city_slugs, city_names, countries, startups = (defaultdict(list) for _list in range(4))
+    for project_id, slug, name, country in (
         ProjectCity.objects.filter(project_id__in=ids)
         .order_by("municipality__name")
-        .values("project_id", "municipality__slug", "municipality__name", "municipality__country")
-    ):
-        cities[link["project_id"]].append(
-            {
-                "slug": link["municipality__slug"],
-                "name": link["municipality__name"],
-                "country": link["municipality__country"],
-            }
+        .values_list(
+            "project_id", "municipality__slug", "municipality__name", "municipality__country"
         )
-    startups: dict[int, list[dict]] = defaultdict(list)
-    for link in (
+    ):
+        city_slugs[project_id].append(slug)
+        city_names[project_id].append(name)
+        countries[project_id].append(country)
+    for project_id, slug, role in (
         ProjectStartup.objects.filter(project_id__in=ids)
         .order_by("startup__name")
-        .values("project_id", "startup__slug", "role")
+        .values_list("project_id", "startup__slug", "role")
     ):
-        startups[link["project_id"]].append({"slug": link["startup__slug"], "role": link["role"]})
+        startups[project_id].append(f"{slug}:{role}")
     url = settings.SITE_URL + reverse("project_detail", args=["__slug__"])
     records = []
     for row in values:
-        row["_cities"] = cities[row["id"]]
-        row["_startups"] = startups[row["id"]]
+        pk = row["id"]
+        row["_city_slugs"], row["_city_names"] = city_slugs[pk], city_names[pk]
+        row["_countries"], row["_startups"] = countries[pk], startups[pk]
         row["_url"] = url.replace("__slug__", row["slug"])
         records.append({name: get(row) for name, get in _GETTERS})
     return records
