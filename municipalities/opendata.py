@@ -17,17 +17,14 @@ from typing import Any
 from django.db.models import QuerySet
 
 from coalition.api import LICENCE_NAME, LICENCE_URL
+from coalition.csvexport import FORMULA_PREFIXES, LIST_SEPARATOR
 from municipalities.models import Membership, Municipality
 from municipalities.opendata_fields import FIELD_NAMES, FIELDS, RELATED_COLUMNS, Row
 
-# CSV cells that hold a list join its items with this separator.
-LIST_SEPARATOR = ";"
-# A membership in a CSV cell: its parts, joined with this separator.
+# A membership in a CSV cell: its parts, joined with this separator (the items of a list are
+# joined with the portal's LIST_SEPARATOR, and text that a spreadsheet would run as a formula,
+# FORMULA_PREFIXES, gets a leading apostrophe: coalition.csvexport).
 MEMBERSHIP_PART_SEPARATOR = ":"
-
-# Text starting with one of these would run as a formula in a spreadsheet (CSV injection):
-# such CSV cells get a leading apostrophe, which spreadsheets show as text and hide.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 # The fields (from opendata_fields) and the licence (from coalition.api) are read from here
 # too, by the modules that write or describe the records.
