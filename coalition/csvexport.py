@@ -133,10 +133,31 @@ class _Echo:
 def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
     """The lines of a CSV download, BOM first, `LINES_PER_PIECE` lines to a piece of text:
     stream them or join them."""
+    return _pieces(header, ([csv_cell(value) for value in row] for row in rows))
+
+
+def csv_columns(header: Sequence[str], columns: Sequence[Sequence[Any]]) -> Iterator[str]:
+    """The text `csv_lines(header, zip(*columns))` writes, from the values of each column at
+    once: a column of plain texts, the usual kind, needs no call for each of its cells."""
+    return _pieces(header, zip(*map(_column_cells, columns), strict=True))
+
+
+_TEXT_OR_NULL = frozenset((str, type(None)))
+
+
+def _column_cells(values: Sequence[Any]) -> list[str]:
+    kinds = set(map(type, values))
+    if kinds <= _TEXT_OR_NULL:  # texts, some of them null: the usual column, a cell at a time
+        prefixes = FORMULA_PREFIXES
+        if type(None) in kinds:
+            values = ["" if text is None else text for text in values]
+        return ["'" + text if text.startswith(prefixes) else text for text in values]
+    return list(map(csv_cell, values))
+
+
+def _pieces(header: Sequence[str], cell_rows: Iterable[Sequence[str]]) -> Iterator[str]:
     writer = csv.writer(_Echo())
     yield BOM + writer.writerow(header)
-    rows = iter(rows)
-    while lines := [
-        writer.writerow([csv_cell(value) for value in row]) for row in islice(rows, LINES_PER_PIECE)
-    ]:
+    cell_rows = iter(cell_rows)
+    while lines := [writer.writerow(row) for row in islice(cell_rows, LINES_PER_PIECE)]:
         yield "".join(lines)

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from projects import opendata, selectors
 from projects.downloads import open_data_response
+from projects.models import Project
 from projects.views_projects import directory_form
 
 
-def _filtered(request: HttpRequest) -> list[dict]:
+def _filtered(request: HttpRequest) -> QuerySet[Project]:
     filters = directory_form(request).filters()
     projects = selectors.filter_projects(selectors.public_projects(), filters)
-    return opendata.rows(projects.order_by("-published_at", "-id"))
+    return projects.order_by("-published_at", "-id")
 
 
 def _filename(extension: str) -> str:
@@ -31,7 +33,7 @@ def project_data_csv(request: HttpRequest) -> StreamingHttpResponse:
 @require_GET
 def project_data_json(request: HttpRequest) -> HttpResponse:
     return open_data_response(
-        opendata.json_text(_filtered(request)),
+        opendata.json_text(opendata.rows(_filtered(request))),
         filename=_filename("json"),
         content_type="application/json",
         inline=True,
