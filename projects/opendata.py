@@ -1,8 +1,11 @@
 """The public open data of a project, defined once (like municipalities.opendata).
 
 `FIELDS` is the single list of what the portal publishes about a published project; the CSV
-and JSON downloads are built from it. Rows are read with `values()` and the cities and
-startups of all rows with one query each: three queries whatever the number of projects.
+and JSON downloads and the API are built from it. Rows are read as tuples and the cities and
+startups of all rows with one query each: three queries whatever the number of projects. A
+download has thousands of rows, so each field's values are made a column at a time
+(`field_columns`); the JSON records are zipped from those columns, and the CSV is written
+from them directly.
 """
 
 from __future__ import annotations
