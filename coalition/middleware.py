@@ -3,7 +3,6 @@ from functools import cache
 from django.conf import settings
 from django.contrib.messages.middleware import MessageMiddleware
 from django.contrib.messages.storage import default_storage
-from django.core.exceptions import PermissionDenied
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils import translation
@@ -77,40 +76,23 @@ class UserLanguageMiddleware:
         return response
 
 
-class MfaSetupMiddleware:
-    """A request refused to someone whose privileged rights wait for two-factor set-up is
-    sent to set-up instead of a bare 403, whichever view refused it. The refusal itself comes
-    from `coalition.permissions.roles_of`, which withholds those rights until then."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_exception(self, request, exception):
-        from coalition.permissions import needs_mfa_setup, redirect_to_mfa_setup
-
-        if isinstance(exception, PermissionDenied) and needs_mfa_setup(request.user):
-            return redirect_to_mfa_setup(request)
-        return None
-
-
 class LazyMessageMiddleware(MessageMiddleware):
     """Django's message middleware, with the storage built only when a request uses it.
 
     Django builds the message storage (a cookie signer and the session storage) for every
     request, a tenth of the time of the cheapest page, although most requests neither add
-    nor read a message. An unused storage has nothing to write back either."""
+    nor read a message. An unused storage has nothing to write back either. (A subclass, so
+    that the admin's check finds the message middleware; synchronous, as the portal is.)"""
 
-    def process_request(self, request):
+    async_capable = False
+
+    def __call__(self, request):
         request._messages = SimpleLazyObject(lambda: default_storage(request))
-
-    def process_response(self, request, response):
+        response = self.get_response(request)
         messages = getattr(request, "_messages", None)
         if isinstance(messages, SimpleLazyObject) and messages._wrapped is empty:
             return response
-        return super().process_response(request, response)
+        return self.process_response(request, response)
 
 
 class PublicPageCacheMiddleware:

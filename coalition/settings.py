@@ -70,7 +70,6 @@ MIDDLEWARE = [
     "coalition.middleware.LazyMessageMiddleware",  # Django's, storage built when used
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "coalition.middleware.MfaSetupMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "coalition.csp.CSPMiddleware",  # django-csp's, with the header built once
 ]

@@ -3,6 +3,9 @@ from django.urls import include, path
 
 from coalition import api, views
 
+# Refusals of someone waiting for two-factor set-up become a redirect to set-up.
+handler403 = "coalition.views.permission_denied"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coalition import selectors, services
@@ -21,7 +22,9 @@ from coalition.permissions import (
     Area,
     area_required,
     can_download_generated_document,
+    needs_mfa_setup,
     recorded_roles,
+    redirect_to_mfa_setup,
     roles_of,
     staff_chapters,
 )
@@ -38,6 +41,17 @@ def healthz(request: HttpRequest) -> HttpResponse:
     response = HttpResponse("ok", content_type="text/plain")
     response["Cache-Control"] = "no-store"  # always asked of the process itself
     return response
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The portal's 403 (Django's `handler403`): whichever view or gate refused the request,
+    someone whose privileged rights wait for two-factor set-up is sent to set-up instead of a
+    bare refusal. The refusal itself comes from `coalition.permissions.roles_of`, which
+    withholds those rights until then. (A handler rather than a middleware: it costs nothing
+    to the requests that are not refused.)"""
+    if needs_mfa_setup(request.user):
+        return redirect_to_mfa_setup(request)
+    return defaults.permission_denied(request, exception)
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -139,7 +139,9 @@ def test_officers_need_no_mfa(client, officer_user):
 def test_a_role_without_mfa_is_refused_before_being_asked_for_mfa(client, officer_user):
     """A user without the role gets a 403, not an invitation to set up MFA."""
     client.force_login(officer_user)
-    assert client.get("/panel/staff/").status_code == 403
+    response = client.get("/panel/staff/")
+    assert response.status_code == 403
+    assert "Acceso denegado" in response.content.decode()  # the portal's page, in Spanish
     assert MFA_RETURN_SESSION_KEY not in client.session
 
 
