@@ -9,6 +9,7 @@ joined with ";", and prefixes an apostrophe to text a spreadsheet would run as a
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -138,20 +139,73 @@ def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[
 
 def csv_columns(header: Sequence[str], columns: Sequence[Sequence[Any]]) -> Iterator[str]:
     """The text `csv_lines(header, zip(*columns))` writes, from the values of each column at
-    once: a column of plain texts, the usual kind, needs no call for each of its cells."""
-    return _pieces(header, zip(*map(_column_cells, columns), strict=True))
+    once: a column of plain texts or of lists of texts, the usual kinds, needs no call for
+    each of its cells, and a column without a comma, quote or line break is not quoted cell
+    by cell either (csv.writer looks at every character of every cell)."""
+    cells = [quote_where_needed(_column_cells(values)) for values in columns]
+    if len(cells) == 1:  # csv.writer quotes the empty cell of a row of one cell
+        cells = [[cell or '""' for cell in cells[0]]]
+    yield BOM + ",".join(quote_where_needed(list(header))) + "\r\n"
+    rows = zip(*cells, strict=True)
+    while lines := list(islice(rows, LINES_PER_PIECE)):
+        yield "\r\n".join(map(",".join, lines)) + "\r\n"
+
+
+# Quoted as csv.writer quotes (QUOTE_MINIMAL): a cell holding a comma, a double quote or a
+# line break, its quotes doubled.
+_NEEDS_QUOTES = re.compile(r'[,"\r\n]').search
+
+
+def quoted(cell: str) -> str:
+    return '"' + cell.replace('"', '""') + '"'
+
+
+def quote_where_needed(cells: list[str]) -> list[str]:
+    """Most columns hold no comma, quote or line break at all: one search for the column."""
+    if not _NEEDS_QUOTES("".join(cells)):
+        return cells
+    return [quoted(text) if _NEEDS_QUOTES(text) else text for text in cells]
 
 
 _TEXT_OR_NULL = frozenset((str, type(None)))
+# A cell that starts like a formula, in the cells of a column joined by NUL: one search finds
+# whether any cell of the column needs `defuse`. (A NUL inside a cell can only make the search
+# find too much, which costs the exact check of each cell, never a formula left in place.)
+_CELL_SEPARATOR = "\x00"
+_FORMULA_START = re.compile(
+    f"(?:^|{_CELL_SEPARATOR})[{re.escape(''.join(FORMULA_PREFIXES))}]"
+).search
+
+
+def _defused(texts: Sequence[str]) -> list[str]:
+    if not _FORMULA_START(_CELL_SEPARATOR.join(texts)):
+        return list(texts)
+    return ["'" + text if text.startswith(FORMULA_PREFIXES) else text for text in texts]
+
+
+def text_column_cells(values: Sequence[Any]) -> list[str] | None:
+    """The cells of a column of texts, some of them null, the usual column; None for a column
+    that holds anything else."""
+    kinds = set(map(type, values))
+    if not kinds <= _TEXT_OR_NULL:
+        return None
+    if type(None) in kinds:
+        values = ["" if text is None else text for text in values]
+    return _defused(values)
 
 
 def _column_cells(values: Sequence[Any]) -> list[str]:
-    kinds = set(map(type, values))
-    if kinds <= _TEXT_OR_NULL:  # texts, some of them null: the usual column, a cell at a time
-        prefixes = FORMULA_PREFIXES
-        if type(None) in kinds:
-            values = ["" if text is None else text for text in values]
-        return ["'" + text if text.startswith(prefixes) else text for text in values]
+    cells = text_column_cells(values)
+    if cells is not None:
+        return cells
+    if set(map(type, values)) == {list}:  # lists of texts (slugs, names), each joined
+        try:
+            every_item = _CELL_SEPARATOR.join(map(_CELL_SEPARATOR.join, values))
+        except TypeError:  # an item that is not a text
+            return list(map(csv_cell, values))
+        if not _FORMULA_START(every_item):
+            return list(map(LIST_SEPARATOR.join, values))
+        return [LIST_SEPARATOR.join(_defused(items)) for items in values]
     return list(map(csv_cell, values))
 
 

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Callable, Iterator, Sequence
 from itertools import islice
 from typing import Any
 
 from django.db.models import QuerySet
 
+from coalition.csvexport import BOM, quote_where_needed, text_column_cells
 from municipalities import opendata
 from municipalities.models import Municipality
 
@@ -58,32 +58,19 @@ def record_columns(
 
 
 # --- CSV -------------------------------------------------------------------------------------
-# Cells as opendata.csv_row writes them, then quoted as csv.writer quotes (QUOTE_MINIMAL:
-# a cell holding a comma, a double quote or a line break is quoted, its quotes doubled).
-
-_NEEDS_QUOTES = re.compile(r'[,"\r\n]').search
-
-
-def _quoted(cell: str) -> str:
-    return '"' + cell.replace('"', '""') + '"'
-
-
-def _quote_where_needed(cells: list[str]) -> list[str]:
-    """Most columns hold no comma, quote or line break at all: one search for the column."""
-    if not _NEEDS_QUOTES("".join(cells)):
-        return cells
-    return [_quoted(text) if _NEEDS_QUOTES(text) else text for text in cells]
+# Cells as opendata.csv_row writes them, quoted as csv.writer quotes (coalition.csvexport).
 
 
 def _text_cells(values: Column) -> list[str]:
-    cell = opendata._csv_cell
-    prefixes = opendata.FORMULA_PREFIXES
-    return _quote_where_needed(
-        [
+    cells = text_column_cells(values)  # texts and nulls, the usual column, at once
+    if cells is None:
+        cell = opendata._csv_cell
+        prefixes = opendata.FORMULA_PREFIXES
+        cells = [
             value if type(value) is str and not value.startswith(prefixes) else cell(value)
             for value in values
         ]
-    )
+    return quote_where_needed(cells)
 
 
 def _number_cells(values: Column) -> list[str]:
@@ -123,7 +110,7 @@ def _list_cell(items: list) -> str:
 
 
 def _list_cells(values: Column) -> list[str]:
-    return _quote_where_needed([_list_cell(value) if value else "" for value in values])
+    return quote_where_needed([_list_cell(value) if value else "" for value in values])
 
 
 def _cells_by_type(type_: str) -> Callable[[Column], list[str]]:
@@ -142,8 +129,7 @@ _COLUMN_CELLS = tuple(_cells_by_type(f.type) for f in opendata.FIELDS)
 def csv_chunks(municipalities: QuerySet[Municipality], *, chunk_size: int) -> Iterator[str]:
     """The CSV text: the byte order mark (so Excel reads UTF-8) and the header row, then one
     piece of text per chunk of rows (lines end with CRLF, as csv.writer ends them)."""
-    header = [_quoted(name) if _NEEDS_QUOTES(name) else name for name in opendata.FIELD_NAMES]
-    yield "\ufeff" + ",".join(header) + "\r\n"
+    yield BOM + ",".join(quote_where_needed(list(opendata.FIELD_NAMES))) + "\r\n"
     for columns in record_columns(municipalities, chunk_size=chunk_size):
         cells = [to_cells(column) for to_cells, column in zip(_COLUMN_CELLS, columns, strict=True)]
         yield "\r\n".join(map(",".join, zip(*cells, strict=True))) + "\r\n"

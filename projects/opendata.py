@@ -172,11 +172,12 @@ def field_columns(projects: QuerySet[Project]) -> list[Sequence[Any]]:
     # subquery of the same filter, not with thousands of parameters to send and bind.
     ids = list(columns["id"]) if projects.query.is_sliced else projects.order_by().values("id")
     # Each project's cities (slugs, names, countries) and startups ("slug:role"), in the order
-    # the records list them: read as tuples and grouped once.
+    # the records list them: read as tuples and grouped once. Sorted by project first, so the
+    # database compares names (under its collation, the costly part) only within a project.
     city_slugs, city_names, countries, startups = (defaultdict(list) for _list in range(4))
     for project_id, slug, name, country in (
         ProjectCity.objects.filter(project_id__in=ids)
-        .order_by("municipality__name")
+        .order_by("project_id", "municipality__name")
         .values_list(
             "project_id", "municipality__slug", "municipality__name", "municipality__country"
         )
@@ -186,7 +187,7 @@ def field_columns(projects: QuerySet[Project]) -> list[Sequence[Any]]:
         countries[project_id].append(country)
     for project_id, slug, role in (
         ProjectStartup.objects.filter(project_id__in=ids)
-        .order_by("startup__name")
+        .order_by("project_id", "startup__name")
         .values_list("project_id", "startup__slug", "role")
     ):
         startups[project_id].append(f"{slug}:{role}")

@@ -65,9 +65,22 @@ def test_columns_are_written_as_the_same_rows_would_be():
         [True, False, None, 3, Decimal("2.50")] * 300,  # anything else
         [["a", "=b"], [], ["c"], ("d", None), ["e,f"]] * 300,  # lists
         [date(2026, 1, 2), datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC), None, "-", 1.5] * 300,
+        [["a", "+b"], [], ["c;d", "e"], ['"f"'], ["g\nh"]] * 300,  # lists of texts only
+        ["sin comas"] * 1500,  # nothing to quote in the whole column
+        [["cl", "ar"], [], ["x-1"], ["a\x00=b"], ["y"]] * 300,  # no item starts like a formula
+        [[1, "a"], ["=b"], [], [None], ["c"]] * 300,  # lists with other items
     ]
-    header = ["texto", "nulo", "otros", "listas", "fechas"]
+    header = ["texto", "nulo", "otros", "listas", "fechas", "slugs", "a, b", "países", "mixtas"]
     by_columns = list(csv_columns(header, columns))
     assert "".join(by_columns) == "".join(csv_lines(header, zip(*columns, strict=True)))
     assert len(by_columns) == 1 + 1500 // LINES_PER_PIECE
-    assert list(csv_columns(header, [[] for _name in header])) == [BOM + ",".join(header) + "\r\n"]
+    empty = list(csv_columns(header, [[] for _name in header]))
+    assert (
+        empty
+        == list(csv_lines(header, []))
+        == [BOM + ",".join(header[:6]) + ',"a, b",' + ",".join(header[7:]) + "\r\n"]
+    )
+    # A row of one empty cell is written as csv.writer writes it (not as an empty line).
+    one_column = [["", "x", None]]
+    by_rows = csv_lines(["a"], zip(*one_column, strict=True))
+    assert "".join(csv_columns(["a"], one_column)) == "".join(by_rows)
