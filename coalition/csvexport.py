@@ -145,10 +145,20 @@ def csv_columns(header: Sequence[str], columns: Sequence[Sequence[Any]]) -> Iter
     cells = [quote_where_needed(_column_cells(values)) for values in columns]
     if len(cells) == 1:  # csv.writer quotes the empty cell of a row of one cell
         cells = [[cell or '""' for cell in cells[0]]]
-    yield BOM + ",".join(quote_where_needed(list(header))) + "\r\n"
+    yield header_line(header)
     rows = zip(*cells, strict=True)
     while lines := list(islice(rows, LINES_PER_PIECE)):
-        yield "\r\n".join(map(",".join, lines)) + "\r\n"
+        yield text_lines(lines)
+
+
+def header_line(header: Sequence[str]) -> str:
+    """The byte order mark (so Excel reads UTF-8) and the header row."""
+    return BOM + ",".join(quote_where_needed(list(header))) + "\r\n"
+
+
+def text_lines(rows: Iterable[Sequence[str]]) -> str:
+    """Rows of cells already quoted, as lines (ending with CRLF, as csv.writer ends them)."""
+    return "\r\n".join(map(",".join, rows)) + "\r\n"
 
 
 # Quoted as csv.writer quotes (QUOTE_MINIMAL): a cell holding a comma, a double quote or a
@@ -186,7 +196,10 @@ def _defused(texts: Sequence[str]) -> list[str]:
 def text_column_cells(values: Sequence[Any]) -> list[str] | None:
     """The cells of a column of texts, some of them null, the usual column; None for a column
     that holds anything else."""
-    kinds = set(map(type, values))
+    return _text_cells(values, set(map(type, values)))
+
+
+def _text_cells(values: Sequence[Any], kinds: set[type]) -> list[str] | None:
     if not kinds <= _TEXT_OR_NULL:
         return None
     if type(None) in kinds:
@@ -195,10 +208,11 @@ def text_column_cells(values: Sequence[Any]) -> list[str] | None:
 
 
 def _column_cells(values: Sequence[Any]) -> list[str]:
-    cells = text_column_cells(values)
+    kinds = set(map(type, values))
+    cells = _text_cells(values, kinds)
     if cells is not None:
         return cells
-    if set(map(type, values)) == {list}:  # lists of texts (slugs, names), each joined
+    if kinds == {list}:  # lists of texts (slugs, names), each joined
         try:
             every_item = _CELL_SEPARATOR.join(map(_CELL_SEPARATOR.join, values))
         except TypeError:  # an item that is not a text

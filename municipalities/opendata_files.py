@@ -20,7 +20,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from coalition.csvexport import BOM, quote_where_needed, text_column_cells
+from coalition.csvexport import header_line, quote_where_needed, text_column_cells, text_lines
 from municipalities import opendata
 from municipalities.models import Municipality
 
@@ -129,10 +129,10 @@ _COLUMN_CELLS = tuple(_cells_by_type(f.type) for f in opendata.FIELDS)
 def csv_chunks(municipalities: QuerySet[Municipality], *, chunk_size: int) -> Iterator[str]:
     """The CSV text: the byte order mark (so Excel reads UTF-8) and the header row, then one
     piece of text per chunk of rows (lines end with CRLF, as csv.writer ends them)."""
-    yield BOM + ",".join(quote_where_needed(list(opendata.FIELD_NAMES))) + "\r\n"
+    yield header_line(opendata.FIELD_NAMES)
     for columns in record_columns(municipalities, chunk_size=chunk_size):
         cells = [to_cells(column) for to_cells, column in zip(_COLUMN_CELLS, columns, strict=True)]
-        yield "\r\n".join(map(",".join, zip(*cells, strict=True))) + "\r\n"
+        yield text_lines(zip(*cells, strict=True))
 
 
 # --- JSON ------------------------------------------------------------------------------------
