@@ -33,7 +33,7 @@ def project_data_csv(request: HttpRequest) -> StreamingHttpResponse:
 @require_GET
 def project_data_json(request: HttpRequest) -> HttpResponse:
     return open_data_response(
-        opendata.json_text(opendata.rows(_filtered(request))),
+        opendata.json_document(opendata.rows(_filtered(request))),
         filename=_filename("json"),
         content_type="application/json",
         inline=True,

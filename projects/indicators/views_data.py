@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from itertools import islice
 
+import pydantic_core
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -34,17 +34,18 @@ def measurements_json(request: HttpRequest) -> StreamingHttpResponse:
     names = list(selectors.OPEN_DATA_FIELDS)
 
     def chunks():
-        yield '{"measurements": ['
+        yield b'{"measurements":['
         records = selectors.open_measurements().iterator(chunk_size=2000)
-        separator = ""
-        # A piece of text per LINES_PER_PIECE records, not per record (see csv_lines).
+        separator = b""
+        # A piece per LINES_PER_PIECE records, not per record (see csv_lines), written by
+        # pydantic's serialiser as one list whose brackets are left out.
         while items := [
-            json.dumps(dict(zip(names, map(plain_value, record), strict=True)), ensure_ascii=False)
+            dict(zip(names, map(plain_value, record), strict=True))
             for record in islice(records, LINES_PER_PIECE)
         ]:
-            yield separator + ",".join(items)
-            separator = ","
-        yield "]}"
+            yield separator + pydantic_core.to_json(items)[1:-1]
+            separator = b","
+        yield b"]}"
 
     return open_data_response(
         chunks(), filename="measurements.json", content_type="application/json", inline=True

@@ -242,3 +242,18 @@ def test_changing_the_measure_must_fit_the_values_already_reported(client, offic
     assert response.status_code == 302
     permits.refresh_from_db()
     assert permits.name == "Días por permiso"
+
+
+def test_the_measurements_json_written_in_pieces_is_one_document(client, monkeypatch, permits):
+    """Each piece is a run of records without its brackets: with a piece per record, the
+    pieces must still join into one list (commas between them, none before the first)."""
+    import json
+
+    from projects.indicators import views_data
+
+    monkeypatch.setattr(views_data, "LINES_PER_PIECE", 1)
+    pieces = list(client.get(reverse("measurements_json")).streaming_content)
+    assert len(pieces) == 4  # the opening, a piece per measurement, the closing
+    data = json.loads(b"".join(pieces))
+    assert [row["value"] for row in data["measurements"]] == ["38", "26"]
+    assert data["measurements"][1]["project"] == permits.project.slug
