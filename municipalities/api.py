@@ -18,7 +18,7 @@ SQL queries per request, whatever the number of municipalities:
 * API list: 3 + count + 3 = 7. API detail: 3 (no form). OpenAPI document: 3 (the chapters,
   programmes and regions its enums declare).
 * CSV and JSON downloads stream the rows a chunk of DOWNLOAD_CHUNK_SIZE at a time
-  (`opendata_files`, a column at a time, no pydantic per row): the memberships and the
+  (`opendata_files`, a column at a time, no model validated per row): the memberships and the
   programmes (a subquery of the same filter), then the rows with one query (a server-side
   cursor on PostgreSQL). So a download costs 3 + 3 (+ 1 count for JSON), whatever the rows.
 """
@@ -97,12 +97,6 @@ def download_filename(extension: str) -> str:
     return f"municipalities-{timezone.localdate().isoformat()}.{extension}"
 
 
-def _json_record(record: dict) -> str:
-    """One record as the API's own schema writes it (validated, then serialised)."""
-    model = schemas.Municipality.model_validate(record)
-    return schemas.Municipality.__pydantic_serializer__.to_json(model).decode()
-
-
 def _attachment(response: StreamingHttpResponse, filename: str) -> StreamingHttpResponse:
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
@@ -138,8 +132,6 @@ def open_data_csv(request: HttpRequest, filters: Query[schemas.MunicipalityFilte
 )
 def open_data_json(request: HttpRequest, filters: Query[schemas.MunicipalityFilters]):
     municipalities = selectors.filtered_municipalities(strict_filters(request))
-    chunks = opendata_files.json_chunks(
-        municipalities, chunk_size=DOWNLOAD_CHUNK_SIZE, serialise=_json_record
-    )
+    chunks = opendata_files.json_chunks(municipalities, chunk_size=DOWNLOAD_CHUNK_SIZE)
     response = StreamingHttpResponse(chunks, content_type="application/json; charset=utf-8")
     return _attachment(response, download_filename("json"))

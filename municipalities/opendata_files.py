@@ -12,12 +12,11 @@ pydantic schema serialises a record (compact, UTF-8, `", "` between records).
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Callable, Iterator, Sequence
 from itertools import islice
 from typing import Any
 
+import pydantic_core
 from django.db.models import QuerySet
 
 from coalition.csvexport import header_line, quote_where_needed, text_column_cells, text_lines
@@ -136,125 +135,21 @@ def csv_chunks(municipalities: QuerySet[Municipality], *, chunk_size: int) -> It
 
 
 # --- JSON ------------------------------------------------------------------------------------
-# Each value written as the API's pydantic schema writes it (compact, UTF-8: the strings by the
-# json module's own C encoder, checked against pydantic by the tests), each record by one
-# %-template of the field names. A value Python might spell otherwise than pydantic (a float
-# under 1e-4 or not finite: 1e-05 against 0.00001) gets None, and its record is written by
-# pydantic itself.
-
-_encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
-# CPython's C encoder, made once rather than by every encode() call (one a row, for the
-# list of memberships); None where there is no C encoder.
-_c_encoder = (
-    json.encoder.c_make_encoder(
-        None, _encoder.default, json.encoder.encode_basestring, None, ":", ",", False, False, True
-    )
-    if json.encoder.c_make_encoder is not None
-    else None
-)
 
 
-def _encode(value: Any) -> str:
-    """Compact JSON, UTF-8 (no \\u escapes but for control characters)."""
-    if _c_encoder is None:
-        return _encoder.encode(value)
-    return "".join(_c_encoder(value, 0))
-
-
-_string = json.encoder.encode_basestring  # ensure_ascii=False: UTF-8, as pydantic writes
-
-
-def _other_json(value: Any) -> str | None:
-    if type(value) is float and not (value == 0 or 1e-4 <= abs(value) < math.inf):
-        return None
-    return _encode(value)
-
-
-def _string_texts(values: Column) -> list[str | None]:
-    return [
-        _string(value) if type(value) is str else "null" if value is None else _other_json(value)
-        for value in values
-    ]
-
-
-def _integer_texts(values: Column) -> list[str | None]:
-    return [
-        "null"
-        if value is None
-        else int.__repr__(value)
-        if type(value) is int
-        else _other_json(value)
-        for value in values
-    ]
-
-
-def _boolean_texts(values: Column) -> list[str | None]:
-    return [
-        "null"
-        if value is None
-        else "true"
-        if value is True
-        else "false"
-        if value is False
-        else _other_json(value)
-        for value in values
-    ]
-
-
-def _number_texts(values: Column) -> list[str | None]:
-    return [
-        "null"
-        if value is None
-        else float.__repr__(value)
-        if type(value) is float and (value == 0 or 1e-4 <= abs(value) < math.inf)
-        else _other_json(value)
-        for value in values
-    ]
-
-
-def _any_texts(values: Column) -> list[str | None]:
-    return [
-        "null" if value is None else "[]" if value == [] else _other_json(value) for value in values
-    ]
-
-
-def _texts_by_type(type_: str) -> Callable[[Column], list[str | None]]:
-    return {
-        "string": _string_texts,
-        "integer": _integer_texts,
-        "number": _number_texts,
-        "boolean": _boolean_texts,
-    }.get(type_, _any_texts)
-
-
-_COLUMN_TEXTS = tuple(_texts_by_type(f.type) for f in opendata.FIELDS)
-_RECORD = "{" + ",".join(f"{_string(name)}:%s" for name in opendata.FIELD_NAMES) + "}"
-
-
-def json_chunks(
-    municipalities: QuerySet[Municipality],
-    *,
-    chunk_size: int,
-    serialise: Callable[[dict[str, Any]], str],
-) -> Iterator[str]:
+def json_chunks(municipalities: QuerySet[Municipality], *, chunk_size: int) -> Iterator[str]:
     """{"count": n, "results": [...]}, records separated by ", ": one piece of text per chunk
-    of rows. `serialise` (the API's schema) writes the rare record that Python's json would
-    spell otherwise."""
+    of rows. Each record is its JSON values written by pydantic's serialiser, the one the
+    API's schema writes with, so the bytes are the schema's (compact, UTF-8, floats spelt as
+    pydantic spells them) without validating a model per row."""
     yield f'{{"count": {municipalities.count()}, "results": ['
+    names = opendata.FIELD_NAMES
     separator = ""
     for columns in record_columns(municipalities, chunk_size=chunk_size):
-        texts = [to_texts(column) for to_texts, column in zip(_COLUMN_TEXTS, columns, strict=True)]
-        if not any(None in column for column in texts):
-            records = [_RECORD % row for row in zip(*texts, strict=True)]
-        else:
-            records = []
-            for index, row in enumerate(zip(*texts, strict=True)):
-                if None in row:
-                    values = (column[index] for column in columns)
-                    record = dict(zip(opendata.FIELD_NAMES, values, strict=True))
-                    records.append(serialise(record))
-                else:
-                    records.append(_RECORD % row)
+        records = [
+            pydantic_core.to_json(dict(zip(names, row, strict=True))).decode()
+            for row in zip(*columns, strict=True)
+        ]
         yield separator + ", ".join(records)
         separator = ", "
     yield "]}"
