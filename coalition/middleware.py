@@ -121,7 +121,9 @@ class PublicPageCacheMiddleware:
         response.cookies.pop(settings.CSRF_COOKIE_NAME, None)
         if not response.has_header("ETag"):
             # A page served by coalition.page_cache brings its ETag, computed once.
-            response["ETag"] = getattr(response, "page_etag", None) or page_etag(response.content)
+            response["ETag"] = getattr(response, "page_etag", None) or page_etag(
+                response.content, html=response["Content-Type"].startswith("text/html")
+            )
         # Some views answer an htmx request with a part of the page at the same address.
         patch_vary_headers(response, ("HX-Request", "HX-Target"))
         patch_cache_control(response, public=True, max_age=settings.PUBLIC_PAGE_MAX_AGE)
