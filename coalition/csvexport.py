@@ -8,7 +8,6 @@ joined with ";", and prefixes an apostrophe to text a spreadsheet would run as a
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
@@ -124,31 +123,33 @@ def csv_cell(value: Any) -> str:
     return defuse(str(value))
 
 
-class _Echo:
-    """A file whose write() hands the line back, so csv.writer can feed a stream."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
-    """The lines of a CSV download, BOM first, `LINES_PER_PIECE` lines to a piece of text:
-    stream them or join them."""
-    return _pieces(header, ([csv_cell(value) for value in row] for row in rows))
+    """The text of a CSV download, BOM and header first, then `LINES_PER_PIECE` rows to a
+    piece of text: stream the pieces or join them. Each piece is written a column at a time
+    (`csv_columns`)."""
+    yield header_line(header)
+    rows = iter(rows)
+    while piece := list(islice(rows, LINES_PER_PIECE)):
+        yield _column_lines(list(zip(*piece, strict=True)))
 
 
 def csv_columns(header: Sequence[str], columns: Sequence[Sequence[Any]]) -> Iterator[str]:
-    """The text `csv_lines(header, zip(*columns))` writes, from the values of each column at
-    once: a column of plain texts or of lists of texts, the usual kinds, needs no call for
-    each of its cells, and a column without a comma, quote or line break is not quoted cell
-    by cell either (csv.writer looks at every character of every cell)."""
+    """The text `csv_lines(header, zip(*columns))` writes, from the values of each column:
+    a column of plain texts or of lists of texts, the usual kinds, needs no call for each of
+    its cells, and a column without a comma, quote or line break is not quoted cell by cell
+    either."""
+    yield header_line(header)
+    rows = len(columns[0]) if columns else 0
+    for start in range(0, rows, LINES_PER_PIECE):
+        yield _column_lines([values[start : start + LINES_PER_PIECE] for values in columns])
+
+
+def _column_lines(columns: Sequence[Sequence[Any]]) -> str:
+    """The lines of the rows these columns hold, as csv.writer writes them."""
     cells = [quote_where_needed(_column_cells(values)) for values in columns]
     if len(cells) == 1:  # csv.writer quotes the empty cell of a row of one cell
         cells = [[cell or '""' for cell in cells[0]]]
-    yield header_line(header)
-    rows = zip(*cells, strict=True)
-    while lines := list(islice(rows, LINES_PER_PIECE)):
-        yield text_lines(lines)
+    return text_lines(zip(*cells, strict=True))
 
 
 def header_line(header: Sequence[str]) -> str:
@@ -221,11 +222,3 @@ def _column_cells(values: Sequence[Any]) -> list[str]:
             return list(map(LIST_SEPARATOR.join, values))
         return [LIST_SEPARATOR.join(_defused(items)) for items in values]
     return list(map(csv_cell, values))
-
-
-def _pieces(header: Sequence[str], cell_rows: Iterable[Sequence[str]]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield BOM + writer.writerow(header)
-    cell_rows = iter(cell_rows)
-    while lines := [writer.writerow(row) for row in islice(cell_rows, LINES_PER_PIECE)]:
-        yield "".join(lines)

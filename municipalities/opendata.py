@@ -17,7 +17,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from coalition.api import LICENCE_NAME, LICENCE_URL
-from coalition.csvexport import FORMULA_PREFIXES, LIST_SEPARATOR
+from coalition.csvexport import FORMULA_PREFIXES, LIST_SEPARATOR, csv_cell
 from municipalities.models import Membership, Municipality
 from municipalities.opendata_fields import FIELD_NAMES, FIELDS, RELATED_COLUMNS, Row
 
@@ -137,19 +137,14 @@ def record(municipality: Municipality) -> dict[str, Any]:
 
 
 def _csv_cell(value: Any) -> str:
+    """`csvexport.csv_cell`, and a membership (a dict) as its parts joined with ":"."""
     if type(value) is str:  # the most frequent cell first
         return "'" + value if value.startswith(FORMULA_PREFIXES) else value
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
     if isinstance(value, list):
-        return LIST_SEPARATOR.join(_csv_cell(item) for item in value)
-    if isinstance(value, dict):  # a membership
-        return MEMBERSHIP_PART_SEPARATOR.join(_csv_cell(part) for part in value.values())
-    if isinstance(value, str):
-        return "'" + value if value.startswith(FORMULA_PREFIXES) else value
-    return str(value)
+        return LIST_SEPARATOR.join(map(_csv_cell, value))
+    if isinstance(value, dict):
+        return MEMBERSHIP_PART_SEPARATOR.join(map(_csv_cell, value.values()))
+    return csv_cell(value)
 
 
 def _number_cell(value: float | int | None) -> Any:

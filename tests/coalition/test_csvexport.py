@@ -56,9 +56,19 @@ def test_an_empty_download_is_its_header():
     assert list(csv_lines(["a", "b"], [])) == [BOM + "a,b\r\n"]
 
 
-def test_columns_are_written_as_the_same_rows_would_be():
-    """`csv_columns` converts a column at a time, with a shortcut for texts (some null): its
-    text is the one `csv_lines` writes from the same values row by row."""
+def written_by_csv_writer(header: list[str], rows) -> str:
+    """The reference: the standard library's writer, each value a `csv_cell`."""
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(header)
+    writer.writerows([csv_cell(value) for value in row] for row in rows)
+    return BOM + text.getvalue()
+
+
+def test_columns_and_rows_are_written_as_the_standard_csv_writer_writes_them():
+    """The portal writes a column at a time, with shortcuts for texts (some null) and lists
+    of texts, and quotes a column only where it must: the text is the one `csv.writer`
+    writes from the same values row by row, whether they are given as rows or columns."""
     columns = [
         ["Peñalolén", "=1+1", "a, b", 'dice "hola"', "línea\nnueva"] * 300,  # texts
         ["@x", None, "", "ok", None] * 300,  # texts and nulls
@@ -71,16 +81,20 @@ def test_columns_are_written_as_the_same_rows_would_be():
         [[1, "a"], ["=b"], [], [None], ["c"]] * 300,  # lists with other items
     ]
     header = ["texto", "nulo", "otros", "listas", "fechas", "slugs", "a, b", "países", "mixtas"]
+    reference = written_by_csv_writer(header, zip(*columns, strict=True))
     by_columns = list(csv_columns(header, columns))
-    assert "".join(by_columns) == "".join(csv_lines(header, zip(*columns, strict=True)))
-    assert len(by_columns) == 1 + 1500 // LINES_PER_PIECE
+    by_rows = list(csv_lines(header, zip(*columns, strict=True)))
+    assert "".join(by_columns) == "".join(by_rows) == reference
+    assert len(by_columns) == len(by_rows) == 1 + 1500 // LINES_PER_PIECE
     empty = list(csv_columns(header, [[] for _name in header]))
     assert (
         empty
         == list(csv_lines(header, []))
+        == [written_by_csv_writer(header, [])]
         == [BOM + ",".join(header[:6]) + ',"a, b",' + ",".join(header[7:]) + "\r\n"]
     )
     # A row of one empty cell is written as csv.writer writes it (not as an empty line).
     one_column = [["", "x", None]]
-    by_rows = csv_lines(["a"], zip(*one_column, strict=True))
-    assert "".join(csv_columns(["a"], one_column)) == "".join(by_rows)
+    reference = written_by_csv_writer(["a"], zip(*one_column, strict=True))
+    assert "".join(csv_columns(["a"], one_column)) == reference
+    assert "".join(csv_lines(["a"], zip(*one_column, strict=True))) == reference
