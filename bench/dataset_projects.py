@@ -1,6 +1,7 @@
 """Projects for the page benchmark: 2,000 published projects of the benchmark's cities, each
-with one indicator and ten measurements (20,000), a few startups, and published AI register
-entries for some of them. Loaded only when the projects app has these models."""
+with one indicator and ten measurements (20,000), a few startups, open challenges of the
+cities (some addressed by projects), and published AI register entries for some of them.
+Loaded only when the projects app has these models."""
 
 from __future__ import annotations
 
@@ -14,12 +15,20 @@ class NotReady(Exception):
 
 
 REGISTER_ENTRIES = 200
+CHALLENGES = 200
 
 
 def load(seed: int, projects: int, measurements: int) -> dict:
     try:
         from projects.indicators.models import Indicator, Measurement
-        from projects.models import Area, Project, ProjectCity, ProjectStartup, Startup
+        from projects.models import (
+            Area,
+            Challenge,
+            Project,
+            ProjectCity,
+            ProjectStartup,
+            Startup,
+        )
         from projects.register import demo as register_demo
         from projects.register import services as register_services
         from projects.register.selectors import project_for_publication
@@ -70,6 +79,26 @@ def load(seed: int, projects: int, measurements: int) -> dict:
                     created_by=staff,
                 )
             )
+        challenges = Challenge.objects.bulk_create(
+            Challenge(
+                title=f"Desafío de {rng.choice(['movilidad', 'residuos', 'salud'])} {number}",
+                slug=f"desafio-bench-{number}",
+                area=rng.choice(list(Area.values)),
+                description="Los vecinos esperan semanas una respuesta a sus consultas.",
+                affected="Vecinos y funcionarios de atención.",
+                status=Challenge.Status.OPEN,
+                published_at=now - dt.timedelta(days=rng.randint(0, 300)),
+                created_by=staff,
+            )
+            for number in range(CHALLENGES)
+        )
+        Challenge.municipalities.through.objects.bulk_create(
+            Challenge.municipalities.through(challenge=challenge, municipality=city)
+            for challenge in challenges
+            for city in rng.sample(cities, rng.choice([1, 1, 2, 3]))
+        )
+        for project in rows[: len(challenges) * 3]:  # three projects address each challenge
+            project.challenge = challenges[rng.randrange(len(challenges))]
         Project.objects.bulk_create(rows, batch_size=500)
         links, partners = [], []
         for project in rows:
@@ -157,6 +186,7 @@ def load(seed: int, projects: int, measurements: int) -> dict:
     register_slug = next(p.slug for p in rows if p.uses_ai)
     return {
         "projects": len(rows),
+        "challenges": len(challenges),
         "measurements": len(values),
         "register_entries": published,
         "project_pages": [
@@ -169,6 +199,27 @@ def load(seed: int, projects: int, measurements: int) -> dict:
                 "key": "projects_detail",
                 "label": "project page, uncached",
                 "path": f"/projects/{detail}/",
+            },
+            {
+                "key": "projects_indicators",
+                "label": "project indicators, uncached",
+                "path": f"/projects/{detail}/indicators/",
+            },
+            {"key": "projects_startups", "label": "startup list, uncached", "path": "/startups/"},
+            {
+                "key": "projects_startup",
+                "label": "startup page, uncached",
+                "path": f"/startups/{startups[0].slug}/",
+            },
+            {
+                "key": "projects_challenges",
+                "label": "challenge list, uncached",
+                "path": "/challenges/",
+            },
+            {
+                "key": "projects_challenge",
+                "label": "challenge page, uncached",
+                "path": f"/challenges/{challenges[0].slug}/",
             },
             {"key": "projects_register", "label": "AI register, uncached", "path": "/register/"},
             {
