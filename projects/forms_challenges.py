@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coalition.widgets import FastSelect, FlatChoices
 from municipalities.models import Country
 from projects.models import Area, Challenge
 
@@ -61,18 +62,21 @@ class ChallengeForm(forms.Form):
 
 class ChallengeFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
-    area = forms.ChoiceField(label=_("Area"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    city = forms.ChoiceField(label=_("City"), required=False)
-    country = forms.ChoiceField(label=_("Country"), required=False)
+    # Written in Python (FastSelect): the city select has an option for every city with a
+    # public challenge.
+    area = forms.ChoiceField(label=_("Area"), required=False, widget=FastSelect)
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=FastSelect)
+    city = forms.ChoiceField(label=_("City"), required=False, widget=FastSelect)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=FastSelect)
 
     def __init__(self, data, *, cities, **kwargs):
+        """`cities`: (slug, name) pairs."""
         super().__init__(data, **kwargs)
         anything = [("", _("Any"))]
         self.fields["area"].choices = anything + list(Area.choices)
         public = (Challenge.Status.OPEN, Challenge.Status.ADDRESSED)
         self.fields["status"].choices = anything + [(s.value, s.label) for s in public]
-        self.fields["city"].choices = anything + [(c.slug, c.name) for c in cities]
+        self.fields["city"].choices = FlatChoices(anything + list(cities))
         self.fields["country"].choices = anything + list(Country.choices)
 
     def filters(self) -> dict:

@@ -157,7 +157,8 @@ class ChallengeFilters(BaseModel):
         "",
         description=_("Slug of a city that publishes a challenge."),
         json_schema_extra=current_enum(
-            "projects.challenge_cities", lambda: [c.slug for c in selectors.challenge_cities()]
+            "projects.challenge_cities",
+            lambda: [slug for slug, _name in selectors.challenge_cities()],
         ),
     )
     country: Literal[("", *Country.values)] = Field(

@@ -4,6 +4,7 @@ drafts are never public by any URL, the list filters, and pages keep constant qu
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.db import connection
@@ -160,6 +161,18 @@ def test_list_filters(client, renca):
     make_challenge([renca], title="Borrador", status="draft")
     assert b"Borrador" not in client.get(url, {"status": "draft"}).content
     assert client.get(url, {"city": "nope", "page": "-1", "area": "x" * 500}).status_code == 200
+
+
+def test_the_city_filter_offers_the_cities_of_public_challenges(client, renca):
+    rosario = MunicipalityFactory(name="Rosario <Santa Fe>", slug="rosario", country="AR")
+    draft_only = MunicipalityFactory(name="Ciudad en borrador", slug="borrador")
+    make_challenge([renca, rosario], title="Desafío compartido")
+    make_challenge([draft_only], title="Borrador", status="draft")
+    body = client.get(reverse("challenge_list"), {"city": "rosario"}).content.decode()
+    select = re.search(r'<select [^>]*name="city"[^>]*>(.*?)</select>', body, re.S).group(1)
+    assert '<option value="rosario" selected>Rosario &lt;Santa Fe&gt;</option>' in select
+    assert f'<option value="{renca.slug}">' in select
+    assert "borrador" not in select and select.count("<option") == 3  # and "Any"
 
 
 def test_list_and_page_run_a_constant_number_of_queries(client):
