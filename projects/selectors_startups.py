@@ -124,33 +124,43 @@ def startup_for_edit(user, slug: str) -> Startup:
     return startup
 
 
-def _published_projects_with_cities(startup_links: Prefetch, **lookups) -> list[Project]:
-    """The published projects matching `lookups`, by title, each with its cities (by name)
-    and the given startup links."""
-    return list(
-        public_projects()
-        .filter(**lookups)
-        .prefetch_related(
-            Prefetch(
-                "city_links",
-                queryset=ProjectCity.objects.select_related("municipality").order_by(
-                    "municipality__name"
-                ),
-            ),
-            startup_links,
+def _published_project_rows(**lookups) -> tuple[list[dict], QuerySet[Project]]:
+    """The published projects matching `lookups`, by title, as plain rows: slug, title,
+    status_label, summary and `cities` [{slug, name}] by name (two queries); and the matching
+    projects as a subquery, for the caller's own query of their startup links. A page lists
+    every project of a startup or challenge: values, not a model instance per project, city
+    link and city."""
+    matching = public_projects().filter(**lookups)
+    labels = dict(Project.Status.choices)
+    rows = list(matching.order_by("title", "pk").values("id", "slug", "title", "status", "summary"))
+    by_id = {row["id"]: row for row in rows}
+    for row in rows:
+        row["status_label"] = labels.get(row["status"], row["status"])
+        row["cities"] = []
+    ids = matching.order_by().values("pk")
+    for project_id, slug, name in (
+        ProjectCity.objects.filter(project__in=ids)
+        .order_by("project_id", "municipality__name")
+        .values_list("project_id", "municipality__slug", "municipality__name")
+    ):
+        by_id[project_id]["cities"].append({"slug": slug, "name": name})
+    return rows, ids
+
+
+def startup_projects(startup: Startup) -> list[dict]:
+    """Its published projects (`_published_project_rows`), each with the `role_label` of this
+    startup in it (three queries; a startup takes one role in a project)."""
+    rows, ids = _published_project_rows(startup_links__startup=startup)
+    labels = dict(ProjectStartup.Role.choices)
+    roles = dict(
+        ProjectStartup.objects.filter(startup=startup, project__in=ids).values_list(
+            "project_id", "role"
         )
-        .order_by("title", "pk")
     )
-
-
-def startup_projects(startup: Startup) -> list[Project]:
-    """Its published projects, each with its cities and this startup's role."""
-    this_startup = Prefetch(
-        "startup_links",
-        queryset=ProjectStartup.objects.filter(startup=startup),
-        to_attr="this_startup_links",
-    )
-    return _published_projects_with_cities(this_startup, startup_links__startup=startup)
+    for row in rows:
+        role = roles.get(row["id"], "")
+        row["role_label"] = labels.get(role, role)
+    return rows
 
 
 def merge_candidates() -> list[Startup]:
@@ -267,12 +277,20 @@ def challenge_for_edit(user, slug: str) -> Challenge:
     raise Http404
 
 
-def challenge_projects(challenge: Challenge) -> list[Project]:
-    startups = Prefetch(
-        "startup_links",
-        queryset=ProjectStartup.objects.select_related("startup").order_by("startup__name"),
-    )
-    return _published_projects_with_cities(startups, challenge=challenge)
+def challenge_projects(challenge: Challenge) -> list[dict]:
+    """The published projects that address it (`_published_project_rows`), each with its
+    `startups` [{slug, name}] by name (three queries)."""
+    rows, ids = _published_project_rows(challenge=challenge)
+    startups: dict[int, list[dict]] = {row["id"]: [] for row in rows}
+    for project_id, slug, name in (
+        ProjectStartup.objects.filter(project__in=ids)
+        .order_by("project_id", "startup__name")
+        .values_list("project_id", "startup__slug", "startup__name")
+    ):
+        startups[project_id].append({"slug": slug, "name": name})
+    for row in rows:
+        row["startups"] = startups[row["id"]]
+    return rows
 
 
 def challenge_author_cities(user) -> QuerySet[Municipality]:

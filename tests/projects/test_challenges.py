@@ -20,7 +20,7 @@ from tests.factories import (
     OfficerFactory,
     enable_totp,
 )
-from tests.projects.startups_world import make_challenge, make_project
+from tests.projects.startups_world import make_challenge, make_project, make_startup
 
 pytestmark = pytest.mark.django_db
 
@@ -135,12 +135,17 @@ def test_a_co_author_keeps_the_cities_it_cannot_name(client, renca, officer):
 
 def test_page_lists_only_published_projects(client, renca):
     challenge = make_challenge([renca])
-    make_project([renca], challenge=challenge, title="Asistente publicado")
+    startup = make_startup("Permisia")
+    make_project([renca], [startup], challenge=challenge, title="Asistente publicado")
     make_project(
         [renca], challenge=challenge, title="Borrador oculto", visibility=Project.Visibility.DRAFT
     )
     body = client.get(reverse("challenge_detail", args=[challenge.slug])).content
     assert b"Asistente publicado" in body and b"Borrador oculto" not in body
+    # Its status as a label, its cities and its startups, linked.
+    startup_url = reverse("startup_detail", args=[startup.slug])
+    assert f"Pilot · {renca.name}".encode() in body
+    assert f'<a href="{startup_url}">Permisia</a>'.encode() in body
     data = json.loads(client.get(reverse("challenge_data_json")).content)
     assert len(data[0]["projects"]) == 1 and data[0]["cities"] == ["renca"]
 

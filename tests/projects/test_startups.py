@@ -180,9 +180,13 @@ def test_page_lists_published_projects_and_their_cities(client, city):
     make_project([city], [startup], title="Proyecto secreto", visibility=Project.Visibility.DRAFT)
     response = client.get(reverse("startup_detail", args=[startup.slug]))
     assert response.status_code == 200
-    assert b"Triaje de permisos" in response.content
-    assert b"Coquimbo" in response.content
-    assert b"Proyecto secreto" not in response.content
+    body = response.content.decode()
+    assert "Triaje de permisos" in body
+    assert "Proyecto secreto" not in body
+    # The startup's role and the project's status as labels; the cities by name, linked.
+    assert "Provider · Pilot" in body
+    coquimbo = reverse("municipality_profile", args=[other.slug])
+    assert body.index(f'href="{coquimbo}">Coquimbo</a>') < body.index(f">{city.name}</a>")
 
 
 @pytest.mark.django_db
