@@ -14,9 +14,11 @@ The rules:
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Page
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from coalition.pagination import counted_page
 from coalition.permissions import roles_of
 from municipalities.models import Municipality
 from projects.access import public_projects
@@ -124,43 +126,49 @@ def startup_for_edit(user, slug: str) -> Startup:
     return startup
 
 
-def _published_project_rows(**lookups) -> tuple[list[dict], QuerySet[Project]]:
-    """The published projects matching `lookups`, by title, as plain rows: slug, title,
-    status_label, summary and `cities` [{slug, name}] by name (two queries); and the matching
-    projects as a subquery, for the caller's own query of their startup links. A page lists
-    every project of a startup or challenge: values, not a model instance per project, city
-    link and city."""
-    matching = public_projects().filter(**lookups)
+def _published_project_page(page_number, **lookups) -> Page:
+    """A page (PAGE_SIZE) of the published projects matching `lookups`, by title, as plain
+    rows: id, slug, title, status_label, summary and `cities` [{slug, name}] by name. Two
+    queries (the rows with their count, their cities), the second left out for an empty page:
+    a startup or challenge with hundreds of projects costs what one with twenty does."""
+    rows = public_projects().filter(**lookups).order_by("title", "pk")
+    page = counted_page(
+        rows.values("id", "slug", "title", "status", "summary"), page_number, PAGE_SIZE
+    )
     labels = dict(Project.Status.choices)
-    rows = list(matching.order_by("title", "pk").values("id", "slug", "title", "status", "summary"))
-    by_id = {row["id"]: row for row in rows}
-    for row in rows:
+    by_id = {}
+    for row in page.object_list:
         row["status_label"] = labels.get(row["status"], row["status"])
         row["cities"] = []
-    ids = matching.order_by().values("pk")
-    for project_id, slug, name in (
-        ProjectCity.objects.filter(project__in=ids)
-        .order_by("project_id", "municipality__name")
-        .values_list("project_id", "municipality__slug", "municipality__name")
-    ):
-        by_id[project_id]["cities"].append({"slug": slug, "name": name})
-    return rows, ids
+        by_id[row["id"]] = row
+    if by_id:
+        for project_id, slug, name in (
+            ProjectCity.objects.filter(project_id__in=by_id)
+            .order_by("project_id", "municipality__name")
+            .values_list("project_id", "municipality__slug", "municipality__name")
+        ):
+            by_id[project_id]["cities"].append({"slug": slug, "name": name})
+    return page
 
 
-def startup_projects(startup: Startup) -> list[dict]:
-    """Its published projects (`_published_project_rows`), each with the `role_label` of this
-    startup in it (three queries; a startup takes one role in a project)."""
-    rows, ids = _published_project_rows(startup_links__startup=startup)
+def startup_projects(startup: Startup, page_number) -> Page:
+    """A page of its published projects (`_published_project_page`), each with the
+    `role_label` of this startup in it (three queries; a startup takes one role in a
+    project)."""
+    page = _published_project_page(page_number, startup_links__startup=startup)
+    ids = [row["id"] for row in page.object_list]
     labels = dict(ProjectStartup.Role.choices)
     roles = dict(
-        ProjectStartup.objects.filter(startup=startup, project__in=ids).values_list(
+        ProjectStartup.objects.filter(startup=startup, project_id__in=ids).values_list(
             "project_id", "role"
         )
+        if ids
+        else ()
     )
-    for row in rows:
+    for row in page.object_list:
         role = roles.get(row["id"], "")
         row["role_label"] = labels.get(role, role)
-    return rows
+    return page
 
 
 def merge_candidates() -> list[Startup]:
@@ -168,8 +176,6 @@ def merge_candidates() -> list[Startup]:
 
 
 # --- Challenges ----------------------------------------------------------------------------
-
-PUBLIC_CHALLENGE_STATUSES = (Challenge.Status.OPEN, Challenge.Status.ADDRESSED)
 
 
 def with_cities(challenges: QuerySet[Challenge]) -> QuerySet[Challenge]:
@@ -184,8 +190,8 @@ def with_cities(challenges: QuerySet[Challenge]) -> QuerySet[Challenge]:
 def challenge_list(
     *, area: str = "", status: str = "", city: str = "", country: str = "", q: str = ""
 ) -> QuerySet[Challenge]:
-    challenges = Challenge.objects.filter(status__in=PUBLIC_CHALLENGE_STATUSES)
-    if status in PUBLIC_CHALLENGE_STATUSES:
+    challenges = Challenge.objects.filter(status__in=Challenge.PUBLIC_STATUSES)
+    if status in Challenge.PUBLIC_STATUSES:
         challenges = challenges.filter(status=status)
     if area:
         challenges = challenges.filter(area=area)
@@ -217,7 +223,7 @@ def challenge_cities() -> list[tuple[str, str]]:
     over every city of every challenge."""
     through = Challenge.municipalities.through.objects
     published = through.filter(
-        municipality=OuterRef("pk"), challenge__status__in=PUBLIC_CHALLENGE_STATUSES
+        municipality=OuterRef("pk"), challenge__status__in=Challenge.PUBLIC_STATUSES
     )
     return list(
         Municipality.objects.filter(Exists(published))
@@ -251,7 +257,7 @@ def can_moderate_challenge(user, challenge: Challenge) -> bool:
 
 
 def can_view_challenge(user, challenge: Challenge) -> bool:
-    return challenge.status in PUBLIC_CHALLENGE_STATUSES or can_edit_challenge(user, challenge)
+    return challenge.status in Challenge.PUBLIC_STATUSES or can_edit_challenge(user, challenge)
 
 
 def _fetch_challenge(slug: str) -> Challenge:
@@ -277,20 +283,21 @@ def challenge_for_edit(user, slug: str) -> Challenge:
     raise Http404
 
 
-def challenge_projects(challenge: Challenge) -> list[dict]:
-    """The published projects that address it (`_published_project_rows`), each with its
-    `startups` [{slug, name}] by name (three queries)."""
-    rows, ids = _published_project_rows(challenge=challenge)
-    startups: dict[int, list[dict]] = {row["id"]: [] for row in rows}
-    for project_id, slug, name in (
-        ProjectStartup.objects.filter(project__in=ids)
-        .order_by("project_id", "startup__name")
-        .values_list("project_id", "startup__slug", "startup__name")
-    ):
-        startups[project_id].append({"slug": slug, "name": name})
-    for row in rows:
+def challenge_projects(challenge: Challenge, page_number) -> Page:
+    """A page of the published projects that address it (`_published_project_page`), each
+    with its `startups` [{slug, name}] by name (three queries)."""
+    page = _published_project_page(page_number, challenge=challenge)
+    startups: dict[int, list[dict]] = {row["id"]: [] for row in page.object_list}
+    if startups:
+        for project_id, slug, name in (
+            ProjectStartup.objects.filter(project_id__in=startups)
+            .order_by("project_id", "startup__name")
+            .values_list("project_id", "startup__slug", "startup__name")
+        ):
+            startups[project_id].append({"slug": slug, "name": name})
+    for row in page.object_list:
         row["startups"] = startups[row["id"]]
-    return rows
+    return page
 
 
 def challenge_author_cities(user) -> QuerySet[Municipality]:

@@ -55,7 +55,8 @@ def challenge_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "challenge": challenge,
             "cities": list(challenge.municipalities.all()),
-            "projects": selectors.challenge_projects(challenge),
+            "page": selectors.challenge_projects(challenge, request.GET.get("page")),
+            "query": query_without_page(request),
             "can_edit": selectors.can_edit_challenge(request.user, challenge),
         },
     )

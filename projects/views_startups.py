@@ -43,7 +43,8 @@ def startup_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "projects/startups/detail.html",
         {
             "startup": startup,
-            "projects": selectors.startup_projects(startup),
+            "page": selectors.startup_projects(startup, request.GET.get("page")),
+            "query": query_without_page(request),
             "can_edit": selectors.can_edit_startup(request.user, startup),
         },
     )

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from coalition.models import AuditEvent
+from projects import selectors_startups
 from projects.models import Challenge, Project
 from tests.factories import (
     ChapterFactory,
@@ -148,6 +149,21 @@ def test_page_lists_only_published_projects(client, renca):
     assert f'<a href="{startup_url}">Permisia</a>'.encode() in body
     data = json.loads(client.get(reverse("challenge_data_json")).content)
     assert len(data[0]["projects"]) == 1 and data[0]["cities"] == ["renca"]
+
+
+def test_page_lists_its_projects_a_page_at_a_time(client, renca, monkeypatch):
+    monkeypatch.setattr(selectors_startups, "PAGE_SIZE", 2)
+    challenge = make_challenge([renca])
+    startup = make_startup("Permisia")
+    for title in ("Cuarto", "Primero", "Segundo"):
+        make_project([renca], [startup], challenge=challenge, title=title)
+    url = reverse("challenge_detail", args=[challenge.slug])
+    body = client.get(url).content.decode()
+    assert "Cuarto" in body and "Primero" in body and "Segundo" not in body
+    assert "Page 1 of 2" in body and 'href="?page=2" rel="next"' in body
+    body = client.get(url, {"page": "2"}).content.decode()
+    assert "Segundo" in body and "Cuarto" not in body
+    assert f'<a href="{reverse("startup_detail", args=[startup.slug])}">Permisia</a>' in body
 
 
 def test_list_filters(client, renca):

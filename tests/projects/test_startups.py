@@ -4,6 +4,7 @@ page (public only with a published project), editing, and the open data."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from coalition.models import AuditEvent
+from projects import selectors_startups
 from projects.forms_startups import StartupForm
 from projects.models import Project, SectorTag, Startup
 from projects.services_startups import startup_create, startup_update
@@ -187,6 +189,27 @@ def test_page_lists_published_projects_and_their_cities(client, city):
     assert "Provider · Pilot" in body
     coquimbo = reverse("municipality_profile", args=[other.slug])
     assert body.index(f'href="{coquimbo}">Coquimbo</a>') < body.index(f">{city.name}</a>")
+
+
+@pytest.mark.django_db
+def test_page_lists_its_projects_a_page_at_a_time(client, city, monkeypatch):
+    monkeypatch.setattr(selectors_startups, "PAGE_SIZE", 2)
+    startup = make_startup("Permisia")
+    for title in ("Cuarto", "Primero", "Segundo", "Tercero"):
+        make_project([city], [startup], title=title)
+    url = reverse("startup_detail", args=[startup.slug])
+
+    def titles(**query):
+        body = client.get(url, query).content.decode()
+        return re.findall(r'<h3><a href="/[^"]*">([^<]+)</a></h3>', body), body
+
+    first, body = titles()
+    assert first == ["Cuarto", "Primero"]  # by title
+    assert "Page 1 of 2" in body and 'href="?page=2" rel="next"' in body
+    assert titles(page="2")[0] == ["Segundo", "Tercero"]
+    # Past the end, or no page number at all: the last and the first page, never an error.
+    assert titles(page="99")[0] == ["Segundo", "Tercero"]
+    assert titles(page="x")[0] == ["Cuarto", "Primero"]
 
 
 @pytest.mark.django_db
