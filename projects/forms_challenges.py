@@ -74,8 +74,8 @@ class ChallengeFilterForm(forms.Form):
         super().__init__(data, **kwargs)
         anything = [("", _("Any"))]
         self.fields["area"].choices = anything + list(Area.choices)
-        public = (Challenge.Status.OPEN, Challenge.Status.ADDRESSED)
-        self.fields["status"].choices = anything + [(s.value, s.label) for s in public]
+        public = [(status.value, status.label) for status in Challenge.PUBLIC_STATUSES]
+        self.fields["status"].choices = anything + public
         self.fields["city"].choices = FlatChoices(anything + list(cities))
         self.fields["country"].choices = anything + list(Country.choices)
 

@@ -116,6 +116,9 @@ class Challenge(models.Model):
         OPEN = "open", pgettext_lazy("challenge status", "Open")
         ADDRESSED = "addressed", pgettext_lazy("challenge status", "Addressed")
 
+    # The statuses in which anyone may see a challenge (a draft only its authors and staff).
+    PUBLIC_STATUSES = (Status.OPEN, Status.ADDRESSED)
+
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     municipalities = models.ManyToManyField(

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from coalition.csvexport import csv_lines
 from projects.downloads import open_data_response
 from projects.models import Challenge, Project, ProjectStartup, SectorTag
-from projects.selectors_startups import PUBLIC_CHALLENGE_STATUSES, public_startups
+from projects.selectors_startups import public_startups
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ def challenge_rows(challenges: QuerySet | None = None) -> list[dict]:
     """The rows of `challenges` (default: every open or addressed one, newest first), three
     queries at most; the API reads a page of them the same way."""
     if challenges is None:
-        challenges = Challenge.objects.filter(status__in=PUBLIC_CHALLENGE_STATUSES).order_by(
+        challenges = Challenge.objects.filter(status__in=Challenge.PUBLIC_STATUSES).order_by(
             "-published_at", "-pk"
         )
     rows = list(challenges.prefetch_related(None).values(*CHALLENGE_COLUMNS))

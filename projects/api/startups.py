@@ -120,7 +120,7 @@ CHALLENGE_TYPES = {
     "slug": TEXT,
     "title": TEXT,
     "area": choice(Area.values),
-    "status": choice(selectors.PUBLIC_CHALLENGE_STATUSES),
+    "status": choice(Challenge.PUBLIC_STATUSES),
     "description": TEXT,
     "affected": TEXT,
     "data_available": TEXT,
@@ -150,7 +150,7 @@ class ChallengeFilters(BaseModel):
         description=_("Words to find in the title or problem."),
     )
     area: Literal[("", *Area.values)] = Field("", description=_("Area of municipal work."))
-    status: Literal[("", *selectors.PUBLIC_CHALLENGE_STATUSES)] = Field(
+    status: Literal[("", *Challenge.PUBLIC_STATUSES)] = Field(
         "", description=_("Status: open or addressed.")
     )
     city: str = Field(
@@ -189,7 +189,7 @@ def challenge_list(
     **api_responses(ChallengeRecord, _("The challenge."), 404),
 )
 def challenge_detail(request: HttpRequest, slug: Path[Slug]):
-    public = Challenge.objects.filter(status__in=selectors.PUBLIC_CHALLENGE_STATUSES)
+    public = Challenge.objects.filter(status__in=Challenge.PUBLIC_STATUSES)
     return the_one(
         challenge_records(public.filter(slug=slug)),
         gettext("There is no published challenge at this address."),
