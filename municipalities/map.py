@@ -29,6 +29,7 @@ from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import etag
 
 from coalition.api import public_read_only
+from coalition.links import slug_url_maker
 from municipalities import selectors
 from municipalities.cache import FRAGMENT_TIMEOUT, fragment_key
 from municipalities.models import Country, Membership
@@ -50,10 +51,10 @@ def member_map(request: HttpRequest) -> HttpResponse:
     )
     unlocated = selectors.map_rows(filters, located=False)
     summaries = StatusSummaries()
-    profile_url = reverse("municipality_profile", args=["__slug__"])
+    profile_url = slug_url_maker("municipality_profile")
     countries = {value: str(label) for value, label in Country.choices}
     for row in unlocated:
-        row["url"] = profile_url.replace("__slug__", row["slug"])
+        row["url"] = profile_url(row["slug"])
         row["country_label"] = countries.get(row["country"], row["country"])
         row["status"] = summaries.text(row["memberships"])
     return render(
@@ -110,7 +111,7 @@ def feature_collection(rows: list[dict]) -> str:
     """The GeoJSON FeatureCollection of `selectors.map_rows(..., located=True)`."""
     summaries = StatusSummaries()
     # A path, not an absolute URL: the same cached body serves every host.
-    profile_url = reverse("municipality_profile", args=["__slug__"])
+    profile_url = slug_url_maker("municipality_profile")
     features = [
         _FEATURE
         % (
@@ -118,7 +119,7 @@ def feature_collection(rows: list[dict]) -> str:
             float(row["latitude"]),
             _json_string(row["name"]),
             _json_string(row["slug"]),
-            _json_string(profile_url.replace("__slug__", row["slug"])),
+            _json_string(profile_url(row["slug"])),
             _json_string(row["region"]),
             _json_string(row["country"]),
             _json_string(summaries.text(row["memberships"])),

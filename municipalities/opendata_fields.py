@@ -17,10 +17,11 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.urls import get_script_prefix, reverse
+from django.urls import get_script_prefix
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from coalition.links import slug_url_maker
 from municipalities.models import Country, Membership, Municipality
 
 # A row: the values of `opendata.COLUMNS` for one municipality, plus its related lists under
@@ -131,20 +132,19 @@ def _coordinate(column: str) -> Getter:
 
 
 def profile_url(slug: str) -> str:
-    head, tail = _profile_url_parts(settings.SITE_URL, get_script_prefix())
-    return f"{head}{slug}{tail}"
+    return _profile_url_maker(settings.SITE_URL, get_script_prefix())(slug)
 
 
 def profile_urls(slugs: Sequence[str]) -> list[str]:
-    head, tail = _profile_url_parts(settings.SITE_URL, get_script_prefix())
-    return [f"{head}{slug}{tail}" for slug in slugs]
+    url = _profile_url_maker(settings.SITE_URL, get_script_prefix())
+    return [url(slug) for slug in slugs]
 
 
 @lru_cache(maxsize=8)
-def _profile_url_parts(site_url: str, _script_prefix: str) -> tuple[str, str]:
-    """The profile address around the slug, reversed once rather than once per row."""
-    head, _slug, tail = reverse("municipality_profile", args=["__slug__"]).partition("__slug__")
-    return site_url + head, tail
+def _profile_url_maker(site_url: str, _script_prefix: str) -> Callable[[str], str]:
+    """The absolute profile address of a slug, reversed once per site URL and script prefix
+    rather than once per row (a city's record is also written one at a time)."""
+    return slug_url_maker("municipality_profile", prefix=site_url)
 
 
 MEMBERSHIP_SCHEMA = {

@@ -9,11 +9,11 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from coalition.links import slug_url_maker
 from coalition.page_cache import anonymous_page, is_anonymous_visit
 from coalition.pagination import query_without_page
 from coalition.permissions import (
@@ -48,9 +48,9 @@ def present_directory_rows(rows: list[dict]) -> None:
     countries = {value: str(label) for value, label in Country.choices}
     statuses = {value: str(label) for value, label in Membership.Status.choices}
     founder = " · " + _("founder")
-    url = reverse("municipality_profile", args=["__slug__"])
+    url = slug_url_maker("municipality_profile")
     for row in rows:
-        row["url"] = url.replace("__slug__", row["slug"])
+        row["url"] = url(row["slug"])
         row["country_label"] = countries.get(row["country"], row["country"])
         row["population_text"] = intcomma(row["population"]) if row["population"] else ""
         row["badges"] = [

@@ -19,10 +19,10 @@ from typing import Any
 import pydantic_core
 from django.conf import settings
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from coalition.csvexport import csv_columns, plain_decimal
+from coalition.links import slug_url_maker
 from projects.models import Project, ProjectCity, ProjectStartup
 
 # The columns values() reads for each project.
@@ -197,8 +197,8 @@ def field_columns(projects: QuerySet[Project]) -> list[Sequence[Any]]:
         ("_startups", startups),
     ):
         columns[name] = [by_project.get(pk, []) for pk in columns["id"]]
-    url = settings.SITE_URL + reverse("project_detail", args=["__slug__"])
-    columns["_url"] = [url.replace("__slug__", slug) for slug in columns["slug"]]
+    url = slug_url_maker("project_detail", prefix=settings.SITE_URL)
+    columns["_url"] = [url(slug) for slug in columns["slug"]]
     return [f.column(columns) for f in FIELDS]
 
 

@@ -18,6 +18,7 @@ from django.core.paginator import Page
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
+from coalition.links import slug_url_maker
 from coalition.pagination import counted_page
 from coalition.permissions import roles_of
 from municipalities.models import Municipality
@@ -128,7 +129,7 @@ def startup_for_edit(user, slug: str) -> Startup:
 
 def _published_project_page(page_number, **lookups) -> Page:
     """A page (PAGE_SIZE) of the published projects matching `lookups`, by title, as plain
-    rows: id, slug, title, status_label, summary and `cities` [{slug, name}] by name. Two
+    rows: id, url, title, status_label, summary and `cities` [{url, name}] by name. Two
     queries (the rows with their count, their cities), the second left out for an empty page:
     a startup or challenge with hundreds of projects costs what one with twenty does."""
     rows = public_projects().filter(**lookups).order_by("title", "pk")
@@ -136,8 +137,10 @@ def _published_project_page(page_number, **lookups) -> Page:
         rows.values("id", "slug", "title", "status", "summary"), page_number, PAGE_SIZE
     )
     labels = dict(Project.Status.choices)
+    project_url, city_url = slug_url_maker("project_detail"), slug_url_maker("municipality_profile")
     by_id = {}
     for row in page.object_list:
+        row["url"] = project_url(row["slug"])
         row["status_label"] = labels.get(row["status"], row["status"])
         row["cities"] = []
         by_id[row["id"]] = row
@@ -147,7 +150,7 @@ def _published_project_page(page_number, **lookups) -> Page:
             .order_by("project_id", "municipality__name")
             .values_list("project_id", "municipality__slug", "municipality__name")
         ):
-            by_id[project_id]["cities"].append({"slug": slug, "name": name})
+            by_id[project_id]["cities"].append({"url": city_url(slug), "name": name})
     return page
 
 
@@ -285,16 +288,17 @@ def challenge_for_edit(user, slug: str) -> Challenge:
 
 def challenge_projects(challenge: Challenge, page_number) -> Page:
     """A page of the published projects that address it (`_published_project_page`), each
-    with its `startups` [{slug, name}] by name (three queries)."""
+    with its `startups` [{url, name}] by name (three queries)."""
     page = _published_project_page(page_number, challenge=challenge)
     startups: dict[int, list[dict]] = {row["id"]: [] for row in page.object_list}
+    startup_url = slug_url_maker("startup_detail")
     if startups:
         for project_id, slug, name in (
             ProjectStartup.objects.filter(project_id__in=startups)
             .order_by("project_id", "startup__name")
             .values_list("project_id", "startup__slug", "startup__name")
         ):
-            startups[project_id].append({"slug": slug, "name": name})
+            startups[project_id].append({"url": startup_url(slug), "name": name})
     for row in page.object_list:
         row["startups"] = startups[row["id"]]
     return page

@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from coalition.links import slug_url_maker
 from coalition.pagination import query_without_page
 from projects import selectors
 from projects.access import (
@@ -44,9 +45,9 @@ def present_directory_rows(rows: list[dict]) -> None:
     statuses = {value: str(label) for value, label in Project.Status.choices}
     visibilities = {value: str(label) for value, label in Project.Visibility.choices}
     roles = {value: str(label) for value, label in ProjectStartup.Role.choices}
-    url = reverse("project_detail", args=["__slug__"])
+    url = slug_url_maker("project_detail")
     for row in rows:
-        row["url"] = url.replace("__slug__", row["slug"])
+        row["url"] = url(row["slug"])
         row["cities_text"] = ", ".join(row["cities"])
         row["area_label"] = areas.get(row["area"], row["area"])
         row["status_label"] = statuses.get(row["status"], row["status"])
@@ -79,12 +80,12 @@ def present_project_page(page: selectors.ProjectPage) -> dict:
     project = page.project
     statuses = {value: str(label) for value, label in Project.Status.choices}
     roles = {value: str(label) for value, label in ProjectStartup.Role.choices}
-    city_url = reverse("municipality_profile", args=["__slug__"])
+    city_url = slug_url_maker("municipality_profile")
     for city in page.cities:
-        city["url"] = city_url.replace("__slug__", city["slug"])
-    startup_url = reverse("startup_detail", args=["__slug__"])
+        city["url"] = city_url(city["slug"])
+    startup_url = slug_url_maker("startup_detail")
     for startup in page.startups:
-        startup["url"] = startup_url.replace("__slug__", startup["slug"])
+        startup["url"] = startup_url(startup["slug"])
         startup["role_label"] = roles.get(startup["role"], startup["role"])
     for change in page.status_changes:
         change["status_label"] = statuses.get(change["status"], change["status"])

@@ -13,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from coalition.links import slug_url_maker
 from coalition.pagination import query_without_page
 from coalition.templatetags.coalition import instant
 from projects.access import can_moderate_project
@@ -48,7 +49,7 @@ def present_register_rows(entries, city_links) -> list[dict]:
     areas = {value: str(label) for value, label in Area.choices}
     risks = {value: str(label) for value, label in RiskLevel.choices}
     statuses = {value: str(label) for value, label in EntryStatus.choices}
-    url = reverse("register_entry", args=["__slug__"])
+    url = slug_url_maker("register_entry")
     rows = []
     for entry in entries:
         names_and_zones = cities[entry["project_id"]]
@@ -59,7 +60,7 @@ def present_register_rows(entries, city_links) -> list[dict]:
         )
         rows.append(
             {
-                "url": url.replace("__slug__", entry["project__slug"]),
+                "url": url(entry["project__slug"]),
                 "title": entry["project__title"],
                 "cities": ", ".join(name for name, _zone in names_and_zones),
                 "area": areas.get(area, area),
