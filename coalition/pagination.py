@@ -28,7 +28,7 @@ def counted_page(rows: QuerySet, number, per_page: int) -> Page:
     page: the count can read an index alone and the page stop after its rows. A window count
     (`COUNT(*) OVER ()`) made PostgreSQL read every matching row, all its columns, before the
     first: 0.8 to 1.6 ms on 2,000 cities or projects, against 0.3."""
-    rows = rows.annotate(total_rows=Subquery(_count_of(rows)))
+    rows = rows.annotate(total_rows=Subquery(count_of(rows)))
     try:
         wanted = int(number or 1)
     except (TypeError, ValueError):
@@ -52,8 +52,9 @@ def _counted_paginator(rows: QuerySet, per_page: int, total: int) -> Paginator:
     return paginator
 
 
-def _count_of(rows: QuerySet) -> QuerySet:
-    """`SELECT COUNT(*) FROM <rows>` as a one-row, one-column query set: COUNT as a plain
-    function, so that Django adds no GROUP BY."""
+def count_of(rows: QuerySet) -> QuerySet:
+    """`SELECT COUNT(*) FROM <rows>` as a one-row, one-column query set, for a `Subquery`:
+    COUNT as a plain function, so that Django adds no GROUP BY (to the subquery, nor to the
+    query that holds it, as an aggregate annotation would)."""
     count = Func(template="COUNT(*)", output_field=IntegerField())  # no column: an index suffices
     return rows.order_by().annotate(rows_counted=count).values("rows_counted")

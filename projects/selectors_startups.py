@@ -15,15 +15,23 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 
 from coalition.links import slug_url_maker
-from coalition.pagination import counted_page
+from coalition.pagination import count_of, counted_page
 from coalition.permissions import roles_of
 from municipalities.models import Municipality
 from projects.access import public_projects
-from projects.models import Challenge, Project, ProjectCity, ProjectStartup, SectorTag, Startup
+from projects.models import (
+    Area,
+    Challenge,
+    Project,
+    ProjectCity,
+    ProjectStartup,
+    SectorTag,
+    Startup,
+)
 
 PAGE_SIZE = 20
 
@@ -193,6 +201,8 @@ def with_cities(challenges: QuerySet[Challenge]) -> QuerySet[Challenge]:
 def challenge_list(
     *, area: str = "", status: str = "", city: str = "", country: str = "", q: str = ""
 ) -> QuerySet[Challenge]:
+    """The public challenges matching the filters, newest first: the list page reads a page of
+    them as plain rows (`challenge_page`), the API as records."""
     challenges = Challenge.objects.filter(status__in=Challenge.PUBLIC_STATUSES)
     if status in Challenge.PUBLIC_STATUSES:
         challenges = challenges.filter(status=status)
@@ -212,12 +222,40 @@ def challenge_list(
             challenges = challenges.filter(
                 Q(title__icontains=word) | Q(description__icontains=word)
             )
-    public_count = Count(
-        "projects", filter=Q(projects__visibility=Project.Visibility.PUBLISHED), distinct=True
+    return challenges.order_by("-published_at", "-pk")
+
+
+def challenge_page(filters: dict, page_number) -> Page:
+    """A page (PAGE_SIZE) of `challenge_list(**filters)` as plain rows, what a card prints:
+    url, title, status, status_label, area_label, description, project_count (its published
+    projects) and `cities`, their names in order. Two queries (the rows with their count and
+    their projects' counts, then their cities), the second left out for an empty page."""
+    published = Project.objects.filter(
+        challenge=OuterRef("pk"), visibility=Project.Visibility.PUBLISHED
     )
-    return with_cities(challenges.annotate(project_count=public_count)).order_by(
-        "-published_at", "-pk"
+    rows = challenge_list(**filters).annotate(project_count=Subquery(count_of(published)))
+    page = counted_page(
+        rows.values("id", "slug", "title", "status", "area", "description", "project_count"),
+        page_number,
+        PAGE_SIZE,
     )
+    statuses, areas = dict(Challenge.Status.choices), dict(Area.choices)
+    url = slug_url_maker("challenge_detail")
+    by_id = {}
+    for row in page.object_list:
+        row["url"] = url(row["slug"])
+        row["status_label"] = statuses.get(row["status"], row["status"])
+        row["area_label"] = areas.get(row["area"], row["area"])
+        row["cities"] = []
+        by_id[row["id"]] = row
+    if by_id:
+        for challenge_id, name in (
+            Challenge.municipalities.through.objects.filter(challenge_id__in=by_id)
+            .order_by("challenge_id", "municipality__name")
+            .values_list("challenge_id", "municipality__name")
+        ):
+            by_id[challenge_id]["cities"].append(name)
+    return page
 
 
 def challenge_cities() -> list[tuple[str, str]]:

@@ -8,7 +8,6 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -32,9 +31,7 @@ from projects.services_challenges import challenge_create, challenge_update
 
 def challenge_list(request: HttpRequest) -> HttpResponse:
     form = ChallengeFilterForm(request.GET or None, cities=selectors.challenge_cities())
-    page = Paginator(selectors.challenge_list(**form.filters()), selectors.PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = selectors.challenge_page(form.filters(), request.GET.get("page"))
     roles = roles_of(request.user)
     context = {
         "form": form,

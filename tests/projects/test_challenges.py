@@ -166,6 +166,21 @@ def test_page_lists_its_projects_a_page_at_a_time(client, renca, monkeypatch):
     assert f'<a href="{reverse("startup_detail", args=[startup.slug])}">Permisia</a>' in body
 
 
+def test_list_cards_show_labels_cities_and_published_projects(client, renca):
+    partner = MunicipalityFactory(name="Antofagasta <norte>")
+    challenge = make_challenge([renca, partner], title="Desafío compartido")
+    make_project([renca], challenge=challenge)
+    make_project([renca], challenge=challenge)
+    make_project([renca], challenge=challenge, visibility=Project.Visibility.DRAFT)
+    body = client.get(reverse("challenge_list")).content.decode()
+    url = reverse("challenge_detail", args=[challenge.slug])
+    assert f'<h3><a href="{url}">Desafío compartido</a></h3>' in body
+    assert '<span class="badge badge-open">Open</span>' in body
+    assert '<span class="tag">Citizen service</span>' in body
+    assert "Antofagasta &lt;norte&gt;, Renca</p>" in body  # by name, escaped
+    assert "2 published projects address it" in body  # not the draft
+
+
 def test_list_filters(client, renca):
     other = MunicipalityFactory(name="Rosario", slug="rosario", country="AR")
     make_challenge([renca], title="Desafío chileno")
