@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,9 +22,7 @@ def startup_list(request: HttpRequest) -> HttpResponse:
     """The public list of startups with at least one published project. htmx requests get
     only the results, to swap in place; without JavaScript the form reloads the page."""
     form = StartupFilterForm(request.GET or None, sectors=selectors.sector_tags())
-    page = Paginator(selectors.startup_list(**form.filters()), selectors.PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = selectors.startup_page(form.filters(), request.GET.get("page"))
     context = {"form": form, "page": page, "query": query_without_page(request)}
     if request.htmx and request.htmx.target == "startup-results":
         return render(request, "projects/startups/partials/list_results.html", context)

@@ -155,6 +155,29 @@ def test_list_shows_only_startups_with_a_published_project(client, city):
 
 
 @pytest.mark.django_db
+def test_list_lines_show_country_sectors_and_published_projects(client, city):
+    startup = make_startup("Permisia", country="CL")
+    startup.sectors.add(
+        SectorTag.objects.create(name="Visión <computacional>", slug="vision"),
+        SectorTag.objects.create(name="Agua", slug="agua"),
+    )
+    make_project([city], [startup])
+    make_project([city], [startup])
+    make_project([city], [startup], visibility=Project.Visibility.DRAFT)
+    body = client.get(reverse("startup_list")).content.decode()
+    line = re.search(r"<tr>\s*<th scope=\"row\">.*?</tr>", body, re.S).group(0)
+    url = reverse("startup_detail", args=[startup.slug])
+    assert f'<a href="{url}">Permisia</a>' in line
+    assert "<td>Chile</td>" in line
+    # Sectors by name, escaped; the published projects only.
+    assert (
+        '<span class="tag">Agua</span> <span class="tag">Visión &lt;computacional&gt;</span>'
+        in line
+    )
+    assert '<td class="number">2</td>' in line
+
+
+@pytest.mark.django_db
 def test_list_filters_by_country_sector_and_words(client, city):
     tag = SectorTag.objects.create(name="Computer vision", slug="vision")
     chilean = make_startup("Permisia", country="CL")
